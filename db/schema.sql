@@ -1,0 +1,102 @@
+-- schema.sql - the restrict-milter database, as numbered migrations.
+--
+-- The build embeds this file in the program (schema_sql.c). Each section
+-- starting with a line "-- migration N" takes a database from version N-1
+-- to N; PRAGMA user_version holds the version reached. Only
+-- `restrictctl init` migrates, in one transaction. Never edit a released
+-- migration: append a new one. Times are Unix seconds (UTC).
+
+-- migration 1
+
+-- key/value facts about the store; "generation" is bumped by every change
+CREATE TABLE meta (
+	key	TEXT PRIMARY KEY,
+	value
+);
+INSERT INTO meta (key, value) VALUES ('generation', 0);
+
+-- service users (policy 1.1); access_notes (1.3) are never shown in
+-- headers, logs, replies or digests
+CREATE TABLE service_users (
+	id		INTEGER PRIMARY KEY,
+	name		TEXT NOT NULL,
+	case_ref	TEXT,
+	access_notes	TEXT,
+	created_at	INTEGER NOT NULL
+);
+
+-- what identifies a service user's mail; text is selector_format's form
+CREATE TABLE selectors (
+	id		INTEGER PRIMARY KEY,
+	user_id		INTEGER NOT NULL REFERENCES service_users(id),
+	text		TEXT NOT NULL,
+	kind		TEXT NOT NULL CHECK (kind IN ('exact', 'domain', 'subdomains', 'regex')),
+	key		TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,
+	removed_at	INTEGER
+);
+CREATE UNIQUE INDEX selectors_live ON selectors (user_id, text) WHERE removed_at IS NULL;
+CREATE INDEX selectors_text ON selectors (text);
+
+-- restrictions; action options are NULL when they do not belong to the action
+CREATE TABLE restrictions (
+	id		INTEGER PRIMARY KEY,
+	user_id		INTEGER NOT NULL REFERENCES service_users(id),
+	action		TEXT NOT NULL CHECK (action IN
+				('block', 'file', 'single-contact', 'limit', 'monitor', 'watch')),
+	message		TEXT,
+	file_mode	TEXT CHECK (file_mode IN ('tag', 'redirect')),
+	mailbox		TEXT,
+	contact		TEXT,
+	contact_mode	TEXT CHECK (contact_mode IN ('redirect', 'reject')),
+	limit_count	INTEGER,
+	limit_period	INTEGER,
+	over		TEXT CHECK (over IN ('file', 'hold', 'reject', 'tempfail')),
+	copy_to		TEXT,
+	trial		INTEGER NOT NULL DEFAULT 0 CHECK (trial IN (0, 1)),
+	status		TEXT NOT NULL CHECK (status IN ('proposed', 'active', 'lifted', 'expired')),
+	reason		TEXT NOT NULL,
+	authorised_by	TEXT,
+	requested_by	TEXT,
+	criteria	TEXT,
+	flag_id		INTEGER,
+	notified_on	INTEGER,
+	starts		INTEGER NOT NULL,
+	ends		INTEGER,
+	review_due	INTEGER NOT NULL,
+	created_at	INTEGER NOT NULL,
+	updated_at	INTEGER NOT NULL,
+	lifted_at	INTEGER,
+	lifted_by	TEXT,
+	lift_reason	TEXT
+);
+CREATE INDEX restrictions_user ON restrictions (user_id);
+CREATE INDEX restrictions_status ON restrictions (status, ends);
+
+-- every step in a restriction's life; kind is one of created, proposed,
+-- approved, lifted, varied, reviewed, disputed, notified, expired (later
+-- migrations may add kinds, so there is no CHECK here)
+CREATE TABLE restriction_history (
+	id		INTEGER PRIMARY KEY,
+	restriction_id	INTEGER NOT NULL REFERENCES restrictions(id),
+	at		INTEGER NOT NULL,
+	by		TEXT,
+	kind		TEXT NOT NULL,
+	notes		TEXT,
+	before_json	TEXT,
+	after_json	TEXT
+);
+CREATE INDEX restriction_history_restriction ON restriction_history (restriction_id);
+
+-- one row per change; prev_hash/hash will chain the rows (a later issue)
+CREATE TABLE audit (
+	id		INTEGER PRIMARY KEY,
+	at		INTEGER NOT NULL,
+	os_user		TEXT,
+	sudo_user	TEXT,
+	command		TEXT NOT NULL,
+	before_json	TEXT,
+	after_json	TEXT,
+	prev_hash	TEXT,
+	hash		TEXT
+);

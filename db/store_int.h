@@ -1,0 +1,57 @@
+/*
+ * store_int.h - what the store's own files share and nobody else sees:
+ * the connection struct, statement preparation, binding and column helpers.
+ *
+ * Every value reaches SQL through sqlite3_bind_*; SQL text is constant.
+ */
+#ifndef RM_STORE_INT_H
+#define RM_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <time.h>
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int writable;
+	int in_txn;			/* 0 none, 1 read, 2 write */
+	int audited;			/* an audit row was written in this write txn */
+};
+
+/* the embedded schema.sql (generated schema_sql.c) */
+extern const char store_schema_sql[];
+
+/* store_error - "DB: what: sqlite's message" into err; returns -1 */
+int store_error(struct store *st, const char *what, char *err, size_t errlen);
+/* store_prepare - prepare constant SQL; NULL with err on failure */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err, size_t errlen);
+/* store_step_done - step a statement that returns no rows, finalize it */
+int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
+		    char *err, size_t errlen);
+
+/* store_bound - b is the OR of bind results: 0, or finalize and -1 with err */
+int store_bound(struct store *st, sqlite3_stmt *stmt, int b, char *err, size_t errlen);
+/* binding: NULL strings and zero times become SQL NULL */
+int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+int store_bind_time(sqlite3_stmt *stmt, int i, time_t t);
+int store_bind_id(sqlite3_stmt *stmt, int i, long long id);	/* 0 -> NULL */
+
+/* columns: NULL becomes NULL / 0 */
+char *store_col_dup(sqlite3_stmt *stmt, int i);
+time_t store_col_time(sqlite3_stmt *stmt, int i);
+
+/*
+ * the columns store_row_restriction reads, in order (0..15), from
+ * "restrictions r JOIN service_users u ON u.id = r.user_id"
+ */
+#define STORE_RESTRICTION_COLUMNS \
+	"r.id, r.user_id, r.action, r.message, r.file_mode, r.mailbox, r.contact," \
+	" r.contact_mode, r.limit_count, r.limit_period, r.over, r.copy_to, r.trial," \
+	" r.starts, r.ends, u.case_ref"
+#define STORE_RESTRICTION_NCOLUMNS 16
+/* store_row_restriction - a row of those columns as a restriction (r is cleared first) */
+int store_row_restriction(sqlite3_stmt *stmt, struct restriction *r, char *err, size_t errlen);
+
+#endif

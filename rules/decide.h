@@ -1,0 +1,153 @@
+/*
+ * decide.h - the decision: message facts + snapshot + policy -> what to do.
+ *
+ * Pure: no I/O, no SQLite, no libmilter. The milter calls it at RCPT (with
+ * only the envelope known) and at end of message (with the headers), and
+ * `restrictctl check` calls it once with everything; all get the same
+ * answer because there is only this one function.
+ */
+#ifndef RM_DECIDE_H
+#define RM_DECIDE_H
+
+#include <stddef.h>
+#include <time.h>
+#include "policy.h"
+#include "restriction.h"
+#include "snapshot.h"
+#include "strlist.h"
+
+/* when the decision is asked for */
+enum decide_phase {
+	PHASE_RCPT,	/* only the envelope sender is known; per-recipient refusals */
+	PHASE_EOM,	/* end of message: recipients are those accepted at RCPT */
+	PHASE_CHECK,	/* restrictctl check: everything, stages as live mail would see them */
+};
+
+/* per recipient, weakest first; combining takes the strongest */
+enum outcome {
+	OUTCOME_ACCEPT,
+	OUTCOME_REDIRECT,
+	OUTCOME_HOLD,
+	OUTCOME_TEMPFAIL,
+	OUTCOME_REJECT,
+};
+
+enum stage { STAGE_RCPT, STAGE_EOM };
+
+enum verdict { VERDICT_ACCEPT, VERDICT_REJECT, VERDICT_TEMPFAIL, VERDICT_HOLD };
+
+enum matched_kind {
+	MATCHED_NONE,
+	MATCHED_ENVELOPE_FROM,
+	MATCHED_HEADER_FROM,
+	MATCHED_HEADER_SENDER,
+	MATCHED_HEADER_REPLY_TO,
+};
+
+/* the count a limit restriction needs; supplied by the caller */
+typedef unsigned (*limit_count_fn)(void *arg, long long user_id, long long period, time_t now);
+
+struct msg_facts {
+	enum decide_phase phase;
+	time_t now;
+	int internal;			/* InternalHosts client or authenticated */
+	const char *env_from;		/* MAIL FROM argument, raw; NULL or "<>" = null */
+	const char *hdr_from;		/* raw header values; NULL when absent */
+	const char *hdr_sender;
+	const char *hdr_reply_to;
+	const char *const *rcpts;	/* exact RCPT arguments as the MTA gave them */
+	size_t nrcpts;
+	int header_from_verified;	/* a trusted Authentication-Results pass */
+	limit_count_fn limit_count;	/* NULL: every count is 0 */
+	void *limit_arg;
+};
+
+struct reply {
+	char code[4];			/* "550" */
+	char xcode[8];			/* "5.7.1" */
+	char *text;			/* unescaped; NULL when no reply */
+};
+
+struct rcpt_result {
+	char *rcpt;			/* exact RCPT argument */
+	char *address;			/* normalised, NULL when unparseable */
+	int staff;
+	int exempt;
+	int covered;			/* staff, not exempt, and a restriction applies */
+	enum outcome outcome;
+	enum stage stage;
+	struct strlist to;		/* redirect targets */
+	struct reply reply;		/* for reject/tempfail at RCPT */
+	long long restriction_id;	/* the restriction that decided, 0 none */
+	int filed;			/* eom: replaced by FilingMailbox */
+};
+
+/* what a trial restriction would have done */
+struct would {
+	const char *effect;		/* "reject", "tempfail", "hold", "redirect", "file", "copy", "tag" */
+	struct strlist recipients;	/* the covered recipients it would affect */
+	struct strlist to;		/* redirect or copy targets */
+};
+
+struct applied {
+	long long id;
+	long long user_id;
+	enum action action;		/* as stored */
+	enum action applied_as;		/* ACTION_FILE for Sender/Reply-To-only matches */
+	int trial;
+	struct would would;		/* trial only */
+	enum matched_kind matched;
+	char *matched_addr;		/* normalised address that matched */
+	const char *effect;		/* what it did (or would do): "reject", "tempfail",
+					   "hold", "redirect", "file", "copy", "tag", "none" */
+	int tag;			/* adds an X-Restriction header */
+	int subject_prefix;		/* adds FileSubjectPrefix */
+	char *copy_to;			/* monitor copy target, NULL none */
+	int breach;			/* single-contact or limit breach (5.11) */
+	int over_limit;
+	int unverified;			/* header-only match without a trusted pass */
+};
+
+struct header_field {
+	char *name;
+	char *value;			/* no CR or NUL; folded with LF TAB */
+};
+
+struct decision {
+	enum verdict verdict;		/* message-level; reject/tempfail/hold only when it covers every recipient */
+	struct reply reply;		/* message-level refusal at end of message */
+	struct rcpt_result *rcpts;
+	size_t nrcpts;
+	struct applied *applied;
+	size_t napplied;
+	struct strlist add_rcpts;	/* added with NOTIFY=NEVER */
+	struct strlist remove_rcpts;	/* exact RCPT arguments */
+	struct header_field *headers;
+	size_t nheaders;
+	char *subject_prefix;		/* NULL when the subject stays */
+	long long *count_users;		/* people for whom this message counts toward a limit */
+	size_t ncount_users;
+	char *log_summary;		/* ids, actions, outcomes; never names or reasons */
+	unsigned limit_hits;		/* PCRE2 limits hit while matching */
+	int sender_null;
+	char *person;			/* normalised: matched address, else first From:, else envelope */
+};
+
+void decision_init(struct decision *d);
+void decision_clear(struct decision *d);
+
+/*
+ * decide - fill d (initialised by the caller) from facts, snapshot and
+ * policy. scratch is the calling thread's. Never fails: unparseable
+ * addresses are treated as not matching and noted in the log summary.
+ */
+void decide(const struct msg_facts *facts, const struct snapshot *snap,
+	    const struct policy *pol, struct match_scratch *scratch,
+	    struct decision *d);
+
+const char *outcome_name(enum outcome o);
+const char *verdict_name(enum verdict v);
+const char *stage_name(enum stage s);
+const char *matched_kind_name(enum matched_kind m);
+
+#endif

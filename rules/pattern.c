@@ -1,0 +1,69 @@
+/*
+ * pattern.c - compile and match /regex/ selectors with PCRE2 (see pattern.h).
+ *
+ * One match context, set up once, carries the limits; it is only read while
+ * matching, so every thread can share it. Match data is per thread.
+ */
+#include "pattern.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pcre2_match_context *limits_ctx;
+static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+
+/* limits_init - the shared match context with our match and depth limits */
+static void limits_init(void)
+{
+	limits_ctx = pcre2_match_context_create(NULL);
+	if (limits_ctx == NULL)
+		abort();
+	pcre2_set_match_limit(limits_ctx, PATTERN_MATCH_LIMIT);
+	pcre2_set_depth_limit(limits_ctx, PATTERN_DEPTH_LIMIT);
+}
+
+pcre2_code *pattern_compile(const char *pattern, char *err, size_t errlen)
+{
+	int errcode;
+	PCRE2_SIZE erroffset;
+	pcre2_code *code;
+	PCRE2_UCHAR msg[256];
+
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			     PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+			     &errcode, &erroffset, NULL);
+	if (code == NULL) {
+		if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
+			snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+		snprintf(err, errlen, "bad PCRE2 pattern /%.200s/: %s at offset %zu",
+			 pattern, (char *)msg, (size_t)erroffset);
+		return NULL;
+	}
+	/* JIT is an optimisation: without it (unsupported CPU) matching still works */
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+pcre2_match_data *pattern_match_data_new(void)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+	if (md == NULL)
+		abort();
+	return md;
+}
+
+int pattern_match(const pcre2_code *code, pcre2_match_data *md, const char *subject)
+{
+	int rc;
+
+	pthread_once(&limits_once, limits_init);
+	rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, limits_ctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return -1;
+}
