@@ -13,6 +13,7 @@
 #endif
 
 #include "config.h"
+#include "cidr.h"
 #include "buf.h"
 #include "log.h"
 #include "timeparse.h"
@@ -42,8 +43,12 @@ struct cfg_key;
 struct cfg_type {
 	int (*set)(struct config *cfg, const struct cfg_key *key,
 	    const char *value, struct buf *problem);
-	void (*release)(struct config *cfg, const struct cfg_key *key);
+	void (*release)(struct config *cfg, const struct cfg_key *key);	/* may be NULL */
 	int empty_ok;			/* "Key" alone means an empty value */
+	int (*byte_ok)(int c);		/* strings: which bytes may appear */
+	int (*lookup)(const char *);	/* names: text to value, -1 unknown */
+	const char *bad;		/* the problem when a byte or name is refused */
+	size_t max;			/* strings: longest value in octets, 0 = any */
 };
 
 /* one configuration key */
@@ -112,55 +117,41 @@ static void str_store(struct config *cfg, const struct cfg_key *key, const char 
 	*FIELD(cfg, key, char *) = xstrdup(value);
 }
 
-/* str_set - any text without control characters */
+/* text_byte - anything but control characters */
+static int text_byte(int c)
+{
+	return c >= 0x20 && c != 0x7f;
+}
+
+/* ascii_byte - printable ASCII, space included */
+static int ascii_byte(int c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* header_byte - a header field name byte: printable ASCII but ':' */
+static int header_byte(int c)
+{
+	return c > 0x20 && c < 0x7f && c != ':';
+}
+
+/* sep_byte - a subaddress separator: printable ASCII but '@' */
+static int sep_byte(int c)
+{
+	return c > 0x20 && c < 0x7f && c != '@';
+}
+
+/* str_set - a string whose every byte passes the type's byte_ok, up to max */
 static int str_set(struct config *cfg, const struct cfg_key *key,
     const char *value, struct buf *problem)
 {
-	if (cfg_has_control(value))
-		return cfg_problem(problem, "contains control characters", value);
-	str_store(cfg, key, value);
-	return 0;
-}
+	size_t n;
 
-/* sep_set - subaddress separator characters; empty disables */
-static int sep_set(struct config *cfg, const struct cfg_key *key,
-    const char *value, struct buf *problem)
-{
-	const char *p;
-
-	for (p = value; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '@')
-			return cfg_problem(problem,
-			    "not printable ASCII without '@' or blanks", value);
-	str_store(cfg, key, value);
-	return 0;
-}
-
-/* header_set - a header field name: printable ASCII, no ':' or space */
-static int header_set(struct config *cfg, const struct cfg_key *key,
-    const char *value, struct buf *problem)
-{
-	const char *p;
-
-	for (p = value; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == ':')
-			return cfg_problem(problem, "not a valid header field name", value);
-	str_store(cfg, key, value);
-	return 0;
-}
-
-/* text_set - an SMTP reply text: printable ASCII, at most 900 octets */
-static int text_set(struct config *cfg, const struct cfg_key *key,
-    const char *value, struct buf *problem)
-{
-	const char *p;
-
-	for (p = value; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			return cfg_problem(problem, "not printable ASCII", value);
-	if (p - value > BLOCK_TEXT_MAX) {
-		buf_printf(problem, "longer than %d octets (%zu)", BLOCK_TEXT_MAX,
-		    (size_t)(p - value));
+	for (n = 0; value[n] != '\0'; n++)
+		if (!key->type->byte_ok((unsigned char)value[n]))
+			return cfg_problem(problem, key->type->bad, value);
+	if (key->type->max > 0 && n > key->type->max) {
+		buf_printf(problem, "longer than %zu octets (%zu)", key->type->max, n);
 		return -1;
 	}
 	str_store(cfg, key, value);
@@ -204,39 +195,6 @@ static int list_set(struct config *cfg, const struct cfg_key *key,
 	return 0;
 }
 
-/* cidr_parse - "addr" or "addr/prefix" (IPv4 or IPv6); 0 or -1 */
-static int cidr_parse(const char *text, struct cidr *out)
-{
-	char *host = xstrdup(text), *slash = strchr(host, '/'), *end;
-	long prefix;
-	int ok = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (slash)
-		*slash = '\0';
-	if (inet_pton(AF_INET, host, out->addr) == 1) {
-		out->family = AF_INET;
-		out->prefix = 32;
-	} else if (inet_pton(AF_INET6, host, out->addr) == 1) {
-		out->family = AF_INET6;
-		out->prefix = 128;
-	} else
-		goto done;
-	if (slash) {
-		if (slash[1] < '0' || slash[1] > '9')
-			goto done;
-		errno = 0;
-		prefix = strtol(slash + 1, &end, 10);
-		if (errno || *end != '\0' || prefix > out->prefix)
-			goto done;
-		out->prefix = (int)prefix;
-	}
-	ok = 1;
-done:
-	free(host);
-	return ok ? 0 : -1;
-}
-
 /* hosts_release - free InternalHosts, written and parsed */
 static void hosts_release(struct config *cfg, const struct cfg_key *key)
 {
@@ -269,11 +227,6 @@ static int hosts_set(struct config *cfg, const struct cfg_key *key,
 	cfg->internal_nets = nets;
 	cfg->n_internal_nets = items.n;
 	return 0;
-}
-
-/* int_release - nothing to free in a number */
-static void int_release(struct config *cfg, const struct cfg_key *key)
-{
 }
 
 /* posint_set - a decimal integer from 1 to INT_MAX */
@@ -359,43 +312,37 @@ static int enum_set(struct config *cfg, const struct cfg_key *key,
 	return cfg_problem(problem, "", value);
 }
 
-/* facility_set - a syslog facility name */
-static int facility_set(struct config *cfg, const struct cfg_key *key,
+/* lookup_set - a name the type's lookup knows (syslog facility, level) */
+static int lookup_set(struct config *cfg, const struct cfg_key *key,
     const char *value, struct buf *problem)
 {
-	int v = log_facility_parse(value);
+	int v = key->type->lookup(value);
 
 	if (v < 0)
-		return cfg_problem(problem, "unknown syslog facility", value);
+		return cfg_problem(problem, key->type->bad, value);
 	*FIELD(cfg, key, int) = v;
 	return 0;
 }
 
-/* level_set - a syslog level name */
-static int level_set(struct config *cfg, const struct cfg_key *key,
-    const char *value, struct buf *problem)
-{
-	int v = log_level_parse(value);
-
-	if (v < 0)
-		return cfg_problem(problem, "unknown log level", value);
-	*FIELD(cfg, key, int) = v;
-	return 0;
-}
-
-static const struct cfg_type T_STRING = { str_set, str_release, 0 };
-static const struct cfg_type T_SEPARATOR = { sep_set, str_release, 1 };
-static const struct cfg_type T_HEADER = { header_set, str_release, 0 };
-static const struct cfg_type T_TEXT = { text_set, str_release, 0 };
-static const struct cfg_type T_LIST = { list_set, list_release, 1 };
-static const struct cfg_type T_HOSTS = { hosts_set, hosts_release, 1 };
-static const struct cfg_type T_POSINT = { posint_set, int_release, 0 };
-static const struct cfg_type T_MODE = { mode_set, int_release, 0 };
-static const struct cfg_type T_PERIOD = { period_set, int_release, 0 };
-static const struct cfg_type T_BOOL = { bool_set, int_release, 0 };
-static const struct cfg_type T_ENUM = { enum_set, int_release, 0 };
-static const struct cfg_type T_FACILITY = { facility_set, int_release, 0 };
-static const struct cfg_type T_LEVEL = { level_set, int_release, 0 };
+static const struct cfg_type T_STRING = { .set = str_set, .release = str_release,
+	.byte_ok = text_byte, .bad = "contains control characters" };
+static const struct cfg_type T_SEPARATOR = { .set = str_set, .release = str_release,
+	.empty_ok = 1, .byte_ok = sep_byte, .bad = "not printable ASCII without '@' or blanks" };
+static const struct cfg_type T_HEADER = { .set = str_set, .release = str_release,
+	.byte_ok = header_byte, .bad = "not a valid header field name" };
+static const struct cfg_type T_TEXT = { .set = str_set, .release = str_release,
+	.byte_ok = ascii_byte, .bad = "not printable ASCII", .max = BLOCK_TEXT_MAX };
+static const struct cfg_type T_LIST = { .set = list_set, .release = list_release, .empty_ok = 1 };
+static const struct cfg_type T_HOSTS = { .set = hosts_set, .release = hosts_release, .empty_ok = 1 };
+static const struct cfg_type T_POSINT = { .set = posint_set };
+static const struct cfg_type T_MODE = { .set = mode_set };
+static const struct cfg_type T_PERIOD = { .set = period_set };
+static const struct cfg_type T_BOOL = { .set = bool_set };
+static const struct cfg_type T_ENUM = { .set = enum_set };
+static const struct cfg_type T_FACILITY = { .set = lookup_set,
+	.lookup = log_facility_parse, .bad = "unknown syslog facility" };
+static const struct cfg_type T_LEVEL = { .set = lookup_set,
+	.lookup = log_level_parse, .bad = "unknown log level" };
 
 static const char *const detail_words[] = { "minimal", "full", NULL };
 static const char *const case_words[] = { "insensitive", "sensitive", NULL };
@@ -603,6 +550,7 @@ int config_load(const char *path, struct config **out, char *err, size_t errlen)
 	FILE *fp;
 	int rc;
 
+	*out = NULL;
 	if (path == NULL)
 		path = CONFIG_DEFAULT_PATH;
 	buf_init(&msg);
@@ -644,56 +592,14 @@ void config_unref(struct config *cfg)
 	if (cfg == NULL || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (i = 0; i < N_KEYS; i++)
-		cfg_keys[i].type->release(cfg, &cfg_keys[i]);
+		if (cfg_keys[i].type->release != NULL)
+			cfg_keys[i].type->release(cfg, &cfg_keys[i]);
 	free(cfg->path);
 	free(cfg);
 }
 
-/* cidr_contains - do the first net->prefix bits of addr equal net's? */
-static int cidr_contains(const struct cidr *net, const unsigned char *addr)
-{
-	int full = net->prefix / 8, rest = net->prefix % 8;
-	unsigned char mask;
-
-	if (memcmp(net->addr, addr, (size_t)full) != 0)
-		return 0;
-	if (rest == 0)
-		return 1;
-	mask = (unsigned char)(0xff << (8 - rest));
-	return (net->addr[full] & mask) == (addr[full] & mask);
-}
-
-/*
- * config_host_is_internal - 1 when addr is in InternalHosts, else 0 (also
- * for text that is no address). Accepts Sendmail's "IPv6:" prefix, and an
- * IPv4-mapped IPv6 address (::ffff:a.b.c.d) is checked as IPv4.
- */
+/* config_host_is_internal - 1 when addr is in InternalHosts (see cidr.c) */
 int config_host_is_internal(const struct config *cfg, const char *addr)
 {
-	static const unsigned char v4mapped[12] =
-	    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	unsigned char bytes[16];
-	int family;
-	size_t i;
-
-	if (addr == NULL)
-		return 0;
-	if (strncasecmp(addr, "IPv6:", 5) == 0)
-		addr += 5;
-	if (inet_pton(AF_INET, addr, bytes) == 1)
-		family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, bytes) == 1)
-		family = AF_INET6;
-	else
-		return 0;
-	for (i = 0; i < cfg->n_internal_nets; i++) {
-		const struct cidr *net = &cfg->internal_nets[i];
-		if (net->family == family && cidr_contains(net, bytes))
-			return 1;
-		if (net->family == AF_INET && family == AF_INET6
-		    && memcmp(bytes, v4mapped, sizeof(v4mapped)) == 0
-		    && cidr_contains(net, bytes + 12))
-			return 1;
-	}
-	return 0;
+	return cidr_list_contains(cfg->internal_nets, cfg->n_internal_nets, addr);
 }

@@ -10,19 +10,13 @@
 #ifndef RM_CONFIG_H
 #define RM_CONFIG_H
 
+#include "cidr.h"
 #include "strlist.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/restrict-milter.conf"
 
 enum header_detail { HEADER_DETAIL_MINIMAL, HEADER_DETAIL_FULL };
 enum db_error_action { DB_ERROR_TEMPFAIL, DB_ERROR_ACCEPT };
-
-/* one InternalHosts entry: address family, network bytes and prefix length */
-struct cidr {
-	int family;			/* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	int prefix;
-};
 
 struct config {
 	int refs;

@@ -7,7 +7,7 @@
  */
 #define _GNU_SOURCE		/* asprintf */
 
-#include "../../lib/config.h"	/* not the autoconf config.h on the -I path */
+#include "config.h"
 
 #include <check.h>
 #include <dirent.h>
