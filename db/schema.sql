@@ -100,3 +100,38 @@ CREATE TABLE audit (
 	prev_hash	TEXT,
 	hash		TEXT
 );
+
+-- migration 2
+
+-- one row per message the milter saw, written by its event thread in
+-- batches (those commits do not bump the generation). Lists are JSON text:
+-- user_ids, restriction_ids, actions and counted_users are arrays;
+-- outcomes is [{"address", "outcome", "stage", "filed", "to"}] per
+-- recipient; would holds trial restrictions' {"id", "effect",
+-- "recipients", "to"}. queue_id is "NOQUEUE" when every recipient was
+-- refused before a queue id existed. Never names, reasons or subjects.
+CREATE TABLE events (
+	id		INTEGER PRIMARY KEY,
+	at		INTEGER NOT NULL,
+	queue_id	TEXT NOT NULL,
+	message_id	TEXT,
+	person		TEXT,
+	user_ids	TEXT NOT NULL DEFAULT '[]',
+	restriction_ids	TEXT NOT NULL DEFAULT '[]',
+	actions		TEXT NOT NULL DEFAULT '[]',
+	matched		TEXT NOT NULL DEFAULT 'none',
+	outcomes	TEXT NOT NULL DEFAULT '[]',
+	verdict		TEXT NOT NULL CHECK (verdict IN ('accept', 'reject', 'tempfail', 'hold')),
+	breach		INTEGER NOT NULL DEFAULT 0,
+	over_limit	INTEGER NOT NULL DEFAULT 0,
+	unverified	INTEGER NOT NULL DEFAULT 0,
+	would		TEXT,
+	counted_users	TEXT,
+	recipients	INTEGER NOT NULL DEFAULT 0,
+	internal	INTEGER NOT NULL DEFAULT 0 CHECK (internal IN (0, 1))
+);
+CREATE INDEX events_at ON events (at);
+CREATE INDEX events_queue_id ON events (queue_id);
+CREATE INDEX events_message_id ON events (message_id);
+CREATE INDEX events_person ON events (person, at);
+CREATE INDEX events_counted ON events (at) WHERE counted_users IS NOT NULL;

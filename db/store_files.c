@@ -37,7 +37,6 @@ static void owner_lookup(const char *user, struct owner *o, struct strlist *warn
 	memset(o, 0, sizeof(*o));
 	if (user == NULL || *user == '\0')
 		return;
-	errno = 0;
 	pw = getpwnam(user);
 	buf_init(&b);
 	if (pw == NULL) {
@@ -174,7 +173,10 @@ int store_prepare_files(const char *path, const char *user, struct strlist *done
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 		goto out;
 	}
-	close(fd);
+	if (close(fd) != 0) {
+		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		goto out;
+	}
 	if (owner_apply(path, &o, FILE_MODE, err, errlen) != 0)
 		goto out;
 	note(done, "created database", path, FILE_MODE, &o);

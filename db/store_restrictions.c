@@ -118,7 +118,6 @@ static int full_row(sqlite3_stmt *stmt, struct store_restriction *sr, char *err,
 	int c = STORE_RESTRICTION_NCOLUMNS + 1;
 
 	store_restriction_clear(sr);
-	restriction_clear(&sr->r);
 	if (store_row_restriction(stmt, &sr->r, err, errlen) != 0)
 		return -1;
 	if (!status || status_parse((const char *)status, &sr->status) != 0) {

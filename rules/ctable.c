@@ -119,7 +119,8 @@ struct ctable *ctable_build(struct ctable_pair *pairs, size_t n)
 	size_t i, nkeys = 0, nusers = 0, keybytes = 0, koff = 0;
 	uint64_t rng = 0x2545f4914f6cdd1dULL;
 
-	qsort(pairs, n, sizeof(*pairs), pair_cmp);
+	if (n > 0)
+		qsort(pairs, n, sizeof(*pairs), pair_cmp);
 	for (i = 0; i < n; i++)
 		keybytes += strlen(pairs[i].key) + 1;
 	t->keys = xmalloc(keybytes ? keybytes : 1);

@@ -1,0 +1,56 @@
+/*
+ * store_events.h - the milter's event log: one row per message, written in
+ * batches by the milter's event thread on its own connection, and read back
+ * at start to rebuild the in-memory limit counts.
+ *
+ * Writing events is not a change to the restrictions: it never bumps the
+ * generation, so it never makes a milter rebuild its snapshot.
+ */
+#ifndef RM_STORE_EVENTS_H
+#define RM_STORE_EVENTS_H
+
+#include <stddef.h>
+#include <time.h>
+#include "store.h"
+
+/* one events row; every string is owned (NULL = SQL NULL); lists are JSON text */
+struct store_event {
+	time_t at;
+	char *queue_id;			/* "NOQUEUE" when refused before one existed */
+	char *message_id;
+	char *person;			/* normalised address */
+	char *user_ids;			/* [1, 2] */
+	char *restriction_ids;		/* [12] */
+	char *actions;			/* ["file"] */
+	char *matched;			/* "envelope-from", …, "none" */
+	char *outcomes;			/* [{"address", "outcome", "stage", "filed", "to"}] */
+	char *verdict;			/* "accept", "reject", "tempfail", "hold" */
+	char *would;			/* trial summaries, NULL when none */
+	char *counted_users;		/* users whose limit it counted toward, NULL none */
+	int breach;
+	int over_limit;
+	int unverified;
+	int internal;
+	unsigned recipients;
+};
+
+void store_event_clear(struct store_event *e);	/* frees the strings, zeroes e */
+
+/*
+ * store_events_insert - n rows in one write transaction of their own (no
+ * audit row, no generation bump). All or nothing: -1 with err leaves none.
+ */
+int store_events_insert(struct store *st, const struct store_event *v, size_t n,
+			char *err, size_t errlen);
+
+/* called once per counted event: its time, key (Message-ID else queue id), user-id JSON */
+typedef void (*store_counted_fn)(void *arg, time_t at, const char *key,
+				 const char *counted_users);
+/*
+ * store_events_counted - every event at or after since that counted toward a
+ * limit, oldest first, to rebuild the milter's in-memory counts at start.
+ */
+int store_events_counted(struct store *st, time_t since, store_counted_fn fn, void *arg,
+			 char *err, size_t errlen);
+
+#endif
