@@ -1,0 +1,23 @@
+/*
+ * callbacks.h - the libmilter description of restrict-milter: which
+ * callbacks exist and what is negotiated with the MTA.
+ */
+#ifndef RM_CALLBACKS_H
+#define RM_CALLBACKS_H
+
+#include <libmilter/mfapi.h>
+
+/* the actions we need; a MTA that does not offer them all is refused */
+#define CALLBACKS_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT \
+			   | SMFIF_QUARANTINE)
+/*
+ * the steps we skip or do not answer. Never SMFIP_NR_RCPT (it would turn
+ * RCPT refusals into accepts) nor SMFIP_NR_MAIL (MAIL FROM may tempfail).
+ */
+#define CALLBACKS_STEPS (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOBODY \
+			 | SMFIP_NOEOH | SMFIP_NR_CONN | SMFIP_NR_HDR | SMFIP_HDR_LEADSPC)
+
+/* callbacks_desc - the smfiDesc to register */
+struct smfiDesc *callbacks_desc(void);
+
+#endif

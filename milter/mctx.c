@@ -1,0 +1,211 @@
+/*
+ * mctx.c - connection and message contexts (mctx.h).
+ *
+ * Header values are copied into growable buffers (never fixed arrays) up
+ * to MCTX_HEADER_KEEP_MAX bytes per message; past that, or past
+ * MCTX_PREFIX_NAMES_MAX distinct HeaderPrefix names, the message is marked
+ * and tempfailed at end of message rather than handled on half its
+ * headers. mctx_reset is the only place a message's state is released.
+ */
+#include "mctx.h"
+#include "header.h"
+#include "log.h"
+#include "record.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct conn *conn_new(const char *client_addr)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
+	c->client_addr = client_addr ? xstrdup(client_addr) : NULL;
+	c->scratch = match_scratch_new();
+	strlist_init(&c->msg.rcpts);
+	strlist_init(&c->msg.prefix_names);
+	buf_init(&c->msg.from);
+	buf_init(&c->msg.sender);
+	buf_init(&c->msg.reply_to);
+	return c;
+}
+
+void conn_set_client(struct conn *c, const char *client_addr)
+{
+	free(c->client_addr);
+	c->client_addr = client_addr ? xstrdup(client_addr) : NULL;
+}
+
+void conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	mctx_reset(c);
+	buf_free(&c->msg.from);	/* reset leaves them initialised for the next message */
+	buf_free(&c->msg.sender);
+	buf_free(&c->msg.reply_to);
+	match_scratch_free(c->scratch);
+	free(c->client_addr);
+	free(c);
+}
+
+void mctx_start(struct conn *c)
+{
+	mctx_reset(c);
+	c->msg.active = 1;
+	reload_view_get(&c->msg.view);
+}
+
+void mctx_reset(struct conn *c)
+{
+	struct msg *m = &c->msg;
+	size_t i;
+
+	if (m->active && !m->eom_done && m->nrefused > 0)
+		record_refused(m);
+	if (m->view.cfg)
+		reload_view_put(&m->view);
+	free(m->env_from);
+	free(m->queue_id);
+	strlist_free(&m->rcpts);
+	for (i = 0; i < m->nrefused; i++)
+		free(m->refused[i].address);
+	free(m->refused);
+	free(m->applied);
+	free(m->person);
+	buf_free(&m->from);
+	buf_free(&m->sender);
+	buf_free(&m->reply_to);
+	free(m->subject);
+	free(m->message_id);
+	strlist_free(&m->prefix_names);
+	free(m->prefix_counts);
+	memset(m, 0, sizeof(*m));
+	strlist_init(&m->rcpts);
+	strlist_init(&m->prefix_names);
+	buf_init(&m->from);
+	buf_init(&m->sender);
+	buf_init(&m->reply_to);
+}
+
+void mctx_set_queue_id(struct msg *m, const char *qid)
+{
+	if (qid == NULL || *qid == '\0' || (m->queue_id && strcmp(m->queue_id, qid) == 0))
+		return;
+	free(m->queue_id);
+	m->queue_id = xstrndup(qid, 64);
+}
+
+/* keep - account for n more kept bytes; 0 when over the cap (message marked) */
+static int keep(struct msg *m, size_t n)
+{
+	if (m->kept + n > MCTX_HEADER_KEEP_MAX) {
+		if (!m->overflow)
+			log_warn("%s: header values exceed %d bytes: the message will be tempfailed",
+				 m->queue_id ? m->queue_id : "NOQUEUE", MCTX_HEADER_KEEP_MAX);
+		m->overflow = 1;
+		return 0;
+	}
+	m->kept += n;
+	return 1;
+}
+
+/* join - append a value to an address header, several headers joined by "," */
+static void join(struct msg *m, struct buf *b, int *seen, const char *value)
+{
+	if (!keep(m, strlen(value) + 1))
+		return;
+	if (*seen)
+		buf_putc(b, ',');
+	buf_puts(b, value);
+	*seen = 1;
+}
+
+/* count_prefixed - one more occurrence of a HeaderPrefix name, any case */
+static void count_prefixed(struct msg *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->prefix_names.n; i++)
+		if (strcasecmp(m->prefix_names.v[i], name) == 0) {
+			m->prefix_counts[i]++;
+			return;
+		}
+	if (m->prefix_names.n == MCTX_PREFIX_NAMES_MAX) {
+		if (!m->overflow)
+			log_warn("%s: more than %d distinct %s headers: the message will be tempfailed",
+				 m->queue_id ? m->queue_id : "NOQUEUE", MCTX_PREFIX_NAMES_MAX, name);
+		m->overflow = 1;
+		return;
+	}
+	m->prefix_counts = xreallocarray(m->prefix_counts, m->prefix_names.n + 1,
+					 sizeof(*m->prefix_counts));
+	m->prefix_counts[m->prefix_names.n] = 1;
+	strlist_add(&m->prefix_names, name);
+}
+
+/* first_value - keep the first value of a single-instance header */
+static void first_value(struct msg *m, char **slot, const char *value)
+{
+	if (*slot == NULL && keep(m, strlen(value)))
+		*slot = xstrdup(value);
+}
+
+void mctx_header(struct msg *m, const char *prefix, const char *name, const char *value)
+{
+	if (header_name_has_prefix(name, prefix))
+		count_prefixed(m, name);
+	else if (strcasecmp(name, "From") == 0)
+		join(m, &m->from, &m->has_from, value);
+	else if (strcasecmp(name, "Sender") == 0)
+		join(m, &m->sender, &m->has_sender, value);
+	else if (strcasecmp(name, "Reply-To") == 0)
+		join(m, &m->reply_to, &m->has_reply_to, value);
+	else if (strcasecmp(name, "Subject") == 0)
+		first_value(m, &m->subject, value);
+	else if (strcasecmp(name, "Message-ID") == 0)
+		first_value(m, &m->message_id, value);
+}
+
+/* note_applied - remember a restriction an RCPT decision applied, once */
+static void note_applied(struct msg *m, const struct applied *a)
+{
+	size_t i;
+
+	for (i = 0; i < m->napplied; i++)
+		if (m->applied[i].id == a->id) {
+			m->applied[i].breach |= a->breach;
+			return;
+		}
+	m->applied = xreallocarray(m->applied, m->napplied + 1, sizeof(*m->applied));
+	m->applied[m->napplied].id = a->id;
+	m->applied[m->napplied].user_id = a->user_id;
+	m->applied[m->napplied].action = a->action;
+	m->applied[m->napplied].matched = a->matched;
+	m->applied[m->napplied].trial = a->trial;
+	m->applied[m->napplied].breach = a->breach;
+	m->applied[m->napplied].unverified = a->unverified;
+	m->napplied++;
+}
+
+void mctx_note_rcpt(struct msg *m, const struct decision *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->napplied; i++)
+		note_applied(m, &d->applied[i]);
+	if (m->person == NULL && d->person)
+		m->person = xstrdup(d->person);
+	for (i = 0; i < d->nrcpts; i++) {
+		const struct rcpt_result *r = &d->rcpts[i];
+		if (r->stage != STAGE_RCPT
+		    || (r->outcome != OUTCOME_REJECT && r->outcome != OUTCOME_TEMPFAIL))
+			continue;
+		m->refused = xreallocarray(m->refused, m->nrefused + 1, sizeof(*m->refused));
+		m->refused[m->nrefused].address = xstrdup(r->address ? r->address : r->rcpt);
+		m->refused[m->nrefused].outcome = r->outcome;
+		m->refused[m->nrefused].restriction_id = r->restriction_id;
+		m->nrefused++;
+	}
+}

@@ -1,0 +1,97 @@
+/*
+ * mctx.h - per-connection and per-message state of the milter.
+ *
+ * A connection holds the client address, what was negotiated and the
+ * thread's PCRE2 scratch; a message holds the view it was started with
+ * (config, policy, snapshot references), the envelope, the recipients
+ * accepted and refused at RCPT and the header values the decision needs.
+ * Everything a message owns is released in exactly one function,
+ * mctx_reset.
+ */
+#ifndef RM_MCTX_H
+#define RM_MCTX_H
+
+#include <stddef.h>
+#include "decide.h"
+#include "reload.h"
+#include "strlist.h"
+#include "buf.h"
+
+/* header bytes kept per message (From/Sender/Reply-To/Subject/Message-ID) */
+#define MCTX_HEADER_KEEP_MAX (64 * 1024)
+/* distinct HeaderPrefix header names tracked per message */
+#define MCTX_PREFIX_NAMES_MAX 1024
+/* recipients remembered per message (the MTA's own limit is far lower) */
+#define MCTX_RCPTS_MAX 10000
+
+/* a recipient refused at RCPT, for the log line and the event */
+struct rcpt_note {
+	char *address;			/* normalised, else as given */
+	enum outcome outcome;
+	long long restriction_id;
+};
+
+/* a restriction applied at RCPT, for a message that never reaches EOM */
+struct applied_note {
+	long long id;
+	long long user_id;
+	enum action action;
+	enum matched_kind matched;
+	int trial, breach, unverified;
+};
+
+struct msg {
+	int active;			/* MAIL FROM seen, not yet reset */
+	int eom_done;			/* end of message reached: event already queued */
+	struct view view;		/* references taken at MAIL FROM */
+	int unrestricted;		/* OnDatabaseError accept: no restrictions */
+	int internal;			/* InternalHosts client or authenticated */
+	char *env_from;			/* MAIL FROM argument as given */
+	char *queue_id;			/* macro i, the latest seen; NULL unknown */
+	struct strlist rcpts;		/* accepted recipients' exact RCPT arguments */
+	struct rcpt_note *refused;
+	size_t nrefused;
+	struct applied_note *applied;	/* from the RCPT decisions */
+	size_t napplied;
+	char *person;			/* from the RCPT decisions */
+	struct buf from, sender, reply_to;	/* values, several headers joined by "," */
+	int has_from, has_sender, has_reply_to;
+	char *subject;			/* the first Subject: value; NULL when absent */
+	char *message_id;
+	size_t kept;			/* header bytes kept so far */
+	int overflow;			/* a cap was hit: the message is tempfailed at EOM */
+	struct strlist prefix_names;	/* distinct HeaderPrefix names (first spelling) */
+	unsigned *prefix_counts;	/* occurrences of each, any case */
+};
+
+struct conn {
+	char *client_addr;		/* textual IP, NULL when unknown */
+	int leadspc;			/* SMFIP_HDR_LEADSPC negotiated */
+	int addrcpt_par;		/* SMFIF_ADDRCPT_PAR negotiated */
+	int nr_conn, nr_hdr;		/* no reply expected at connect, header */
+	struct match_scratch *scratch;	/* this connection's PCRE2 match data */
+	struct msg msg;
+};
+
+struct conn *conn_new(const char *client_addr);
+void conn_free(struct conn *c);		/* resets the message first; accepts NULL */
+/* conn_set_client - the client's textual IP address (NULL when unknown) */
+void conn_set_client(struct conn *c, const char *client_addr);
+
+/* mctx_start - begin a message: reset, then take the current view */
+void mctx_start(struct conn *c);
+/*
+ * mctx_reset - end the message: a message whose recipients were refused at
+ * RCPT and that never reached EOM is logged and recorded here (NOQUEUE);
+ * then everything it owns is freed and the view released.
+ */
+void mctx_reset(struct conn *c);
+
+/* mctx_set_queue_id - remember macro i when the MTA sends it */
+void mctx_set_queue_id(struct msg *m, const char *qid);
+/* mctx_header - keep what the decision needs from one header */
+void mctx_header(struct msg *m, const char *prefix, const char *name, const char *value);
+/* mctx_note_rcpt - remember what an RCPT decision applied and refused */
+void mctx_note_rcpt(struct msg *m, const struct decision *d);
+
+#endif

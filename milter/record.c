@@ -1,0 +1,267 @@
+/*
+ * record.c - the log line and the event row of one message (record.h).
+ *
+ * The decision's own log summary is the body of the line; recipients
+ * refused earlier at RCPT are appended, since the end-of-message decision
+ * only sees the ones still there. Event lists are built with Jansson so
+ * no JSON is escaped by hand; a value that is not valid UTF-8 is stored as
+ * "(invalid)" rather than dropped.
+ */
+#include "record.h"
+#include "buf.h"
+#include "events.h"
+#include "log.h"
+#include "timeparse.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MESSAGE_ID_MAX 998
+
+/* jstr - a JSON string, "(invalid)" for bytes that are not UTF-8 */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+
+	return j ? j : json_string("(invalid)");
+}
+
+/* dump - compact JSON text of j (consumed); NULL when j is NULL */
+static char *dump(json_t *j)
+{
+	char *s, *out;
+
+	if (j == NULL)
+		return NULL;
+	s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	if (s == NULL)
+		return NULL;
+	out = xstrdup(s);
+	free(s);
+	return out;
+}
+
+/* rcpt_json - one recipient's outcome */
+static json_t *rcpt_json(const char *address, enum outcome o, enum stage st, int filed,
+			 const struct strlist *to, long long rid)
+{
+	json_t *r = json_object(), *t = json_array();
+	size_t i;
+
+	for (i = 0; to && i < to->n; i++)
+		json_array_append_new(t, jstr(to->v[i]));
+	json_object_set_new(r, "address", jstr(address));
+	json_object_set_new(r, "outcome", json_string(outcome_name(o)));
+	json_object_set_new(r, "stage", json_string(stage_name(st)));
+	json_object_set_new(r, "filed", json_boolean(filed));
+	json_object_set_new(r, "to", t);
+	json_object_set_new(r, "restriction", rid ? json_integer(rid) : json_null());
+	return r;
+}
+
+/* would_json - what trial restrictions would have done; NULL when none */
+static json_t *would_json(const struct decision *d)
+{
+	json_t *a = json_array();
+	size_t i, j;
+
+	for (i = 0; d && i < d->napplied; i++) {
+		const struct applied *ap = &d->applied[i];
+		json_t *w, *r, *t;
+		if (!ap->trial)
+			continue;
+		r = json_array();
+		t = json_array();
+		for (j = 0; j < ap->would.recipients.n; j++)
+			json_array_append_new(r, jstr(ap->would.recipients.v[j]));
+		for (j = 0; j < ap->would.to.n; j++)
+			json_array_append_new(t, jstr(ap->would.to.v[j]));
+		w = json_object();
+		json_object_set_new(w, "id", json_integer(ap->id));
+		json_object_set_new(w, "effect", json_string(ap->would.effect ? ap->would.effect
+							     : ap->effect));
+		json_object_set_new(w, "recipients", r);
+		json_object_set_new(w, "to", t);
+		json_array_append_new(a, w);
+	}
+	if (json_array_size(a) == 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* id_list - a JSON array of ids, NULL when n is 0 and null_empty is set */
+static char *id_list(const long long *ids, size_t n, int null_empty)
+{
+	json_t *a;
+	size_t i;
+
+	if (n == 0 && null_empty)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return dump(a);
+}
+
+/* applied_lists - ids, users, actions, matched and flags of the applied restrictions */
+static void applied_lists(struct store_event *e, const struct applied_note *an, size_t n)
+{
+	json_t *ids = json_array(), *users = json_array(), *acts = json_array();
+	enum matched_kind best = MATCHED_NONE;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		json_array_append_new(ids, json_integer(an[i].id));
+		json_array_append_new(acts, json_string(action_name(an[i].action)));
+		for (j = 0; j < i && an[j].user_id != an[i].user_id; j++)
+			;
+		if (j == i)
+			json_array_append_new(users, json_integer(an[i].user_id));
+		if (an[i].matched != MATCHED_NONE && (best == MATCHED_NONE || an[i].matched < best))
+			best = an[i].matched;
+		if (!an[i].trial) {
+			e->breach |= an[i].breach;
+			e->unverified |= an[i].unverified;
+		}
+	}
+	e->restriction_ids = dump(ids);
+	e->user_ids = dump(users);
+	e->actions = dump(acts);
+	e->matched = xstrdup(matched_kind_name(best));
+}
+
+/* notes_of - the decision's applied restrictions as notes (new array) */
+static struct applied_note *notes_of(const struct decision *d, int *over)
+{
+	struct applied_note *an = xcalloc(d->napplied ? d->napplied : 1, sizeof(*an));
+	size_t i;
+
+	for (i = 0; i < d->napplied; i++) {
+		an[i].id = d->applied[i].id;
+		an[i].user_id = d->applied[i].user_id;
+		an[i].action = d->applied[i].action;
+		an[i].matched = d->applied[i].matched;
+		an[i].trial = d->applied[i].trial;
+		an[i].breach = d->applied[i].breach;
+		an[i].unverified = d->applied[i].unverified;
+		*over |= !d->applied[i].trial && d->applied[i].over_limit;
+	}
+	return an;
+}
+
+/* refused_part - " rcpt-refused=a:reject,…" for the log line */
+static void refused_part(struct buf *b, const struct msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrefused; i++)
+		buf_printf(b, "%s%s:%s:rcpt", i ? "," : " rcpt-refused=", m->refused[i].address,
+			   outcome_name(m->refused[i].outcome));
+}
+
+/* event_base - the fields every event has */
+static void event_base(struct store_event *e, const struct msg *m, const char *qid)
+{
+	e->at = clock_now();
+	e->queue_id = xstrdup(qid);
+	if (m->message_id) {
+		const char *p = m->message_id + strspn(m->message_id, " \t\r\n");
+		e->message_id = xstrndup(p, MESSAGE_ID_MAX);
+		e->message_id[strcspn(e->message_id, "\r\n")] = '\0';
+	}
+	e->internal = m->internal;
+}
+
+void record_eom(const struct msg *m, const struct decision *d, const char *what)
+{
+	struct store_event e;
+	struct applied_note *an;
+	json_t *outs = json_array();
+	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
+	struct buf line;
+	size_t i;
+	int over = 0;
+
+	memset(&e, 0, sizeof(e));
+	event_base(&e, m, qid);
+	for (i = 0; i < m->nrefused; i++)
+		json_array_append_new(outs, rcpt_json(m->refused[i].address, m->refused[i].outcome,
+						      STAGE_RCPT, 0, NULL, m->refused[i].restriction_id));
+	buf_init(&line);
+	if (d) {
+		for (i = 0; i < d->nrcpts; i++) {
+			const struct rcpt_result *r = &d->rcpts[i];
+			json_array_append_new(outs, rcpt_json(r->address ? r->address : r->rcpt,
+							      r->outcome, r->stage, r->filed, &r->to,
+							      r->restriction_id));
+		}
+		an = notes_of(d, &over);
+		applied_lists(&e, an, d->napplied);
+		free(an);
+		e.person = d->person ? xstrdup(d->person) : NULL;
+		e.would = dump(would_json(d));
+		e.counted_users = id_list(d->count_users, d->ncount_users, 1);
+		e.recipients = (unsigned)(m->nrefused + d->nrcpts);
+		buf_printf(&line, "%s: %s", qid, d->log_summary ? d->log_summary : "");
+	} else {
+		for (i = 0; i < m->rcpts.n; i++)
+			json_array_append_new(outs, rcpt_json(m->rcpts.v[i], OUTCOME_ACCEPT, STAGE_EOM,
+							      0, NULL, 0));
+		applied_lists(&e, NULL, 0);
+		e.recipients = (unsigned)(m->nrefused + m->rcpts.n);
+		buf_printf(&line, "%s: verdict=accept database=unavailable restrictions=none", qid);
+	}
+	e.over_limit = over;
+	e.outcomes = dump(outs);
+	e.verdict = xstrdup(what);
+	refused_part(&line, m);
+	if (d && strcmp(what, verdict_name(d->verdict)) != 0)
+		buf_printf(&line, " given=%s", what);
+	log_info("%s", buf_cstr(&line));
+	buf_free(&line);
+	events_push(&e);
+}
+
+void record_refused(const struct msg *m)
+{
+	struct store_event e;
+	json_t *outs = json_array();
+	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
+	const char *verdict = "tempfail";
+	struct buf line;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	event_base(&e, m, qid);
+	for (i = 0; i < m->nrefused; i++) {
+		json_array_append_new(outs, rcpt_json(m->refused[i].address, m->refused[i].outcome,
+						      STAGE_RCPT, 0, NULL, m->refused[i].restriction_id));
+		if (m->refused[i].outcome == OUTCOME_REJECT)
+			verdict = "reject";
+	}
+	applied_lists(&e, m->applied, m->napplied);
+	e.person = m->person ? xstrdup(m->person) : NULL;
+	e.outcomes = dump(outs);
+	e.verdict = xstrdup(verdict);
+	e.recipients = (unsigned)(m->nrefused + m->rcpts.n);
+	buf_init(&line);
+	buf_printf(&line, "%s: verdict=%s", qid, verdict);
+	for (i = 0; i < m->napplied; i++) {
+		const struct applied_note *a = &m->applied[i];
+		buf_printf(&line, "%s%lld:%s%s:%s%s%s", i ? "," : " restrictions=", a->id,
+			   action_name(a->action), a->trial ? "(trial)" : "",
+			   matched_kind_name(a->matched), a->breach ? ":breach" : "",
+			   a->unverified ? ":unverified" : "");
+	}
+	refused_part(&line, m);
+	if (m->rcpts.n > 0)
+		buf_printf(&line, " aborted-with=%zu", m->rcpts.n);
+	log_info("%s", buf_cstr(&line));
+	buf_free(&line);
+	events_push(&e);
+}

@@ -1,0 +1,26 @@
+-- t-check-config: -t prints every problem and exits non-zero: missing
+-- StaffDomains, FilingMailbox unset while block restrictions exist, an
+-- unreadable database, a database of another schema; -V prints the version.
+dofile(lib)
+run(function()
+	local out, code = sh(q(daemon) .. " -t -c " .. q(conf))
+	is(code, 0, "-t on the good test config exits 0 (" .. out:gsub("\n", " ") .. ")")
+	out, code = sh(q(daemon) .. " -V")
+	ok(code == 0 and out:match("^restrict%-milter %d"), "-V prints the version")
+	add("bob@example.org --action block")
+	local bad = tmp .. "/bad.conf"
+	sh("grep -v -e '^StaffDomains' -e '^FilingMailbox' " .. q(conf) .. " > " .. q(bad))
+	out, code = sh(q(daemon) .. " -t -c " .. q(bad))
+	is(code, 1, "-t without StaffDomains and FilingMailbox exits 1")
+	ok(out:find("StaffDomains is required", 1, true), "reports StaffDomains")
+	ok(out:find("FilingMailbox is not set", 1, true), "reports FilingMailbox with block restrictions")
+	out, code = sh(q(daemon) .. " -t -c " .. q(conf) .. " -d " .. q(tmp .. "/missing.db"))
+	ok(code == 1 and out:find("missing.db", 1, true), "reports an unreadable database")
+	sh("cp " .. q(db) .. " " .. q(tmp .. "/old.db"))
+	sql("SELECT 1")
+	sh("sqlite3 -cmd '.timeout 5000' " .. q(tmp .. "/old.db") .. " 'PRAGMA user_version = 1'")
+	out, code = sh(q(daemon) .. " -t -c " .. q(conf) .. " -d " .. q(tmp .. "/old.db"))
+	ok(code == 1 and out:find("run restrictctl init", 1, true), "reports an old schema")
+	out, code = sh(q(daemon) .. " -f -c " .. q(bad) .. " -p unix:" .. q(tmp .. "/never.sock"))
+	ok(code == 1 and out:find("StaffDomains", 1, true), "the daemon refuses to start without StaffDomains")
+end)

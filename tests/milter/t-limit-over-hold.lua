@@ -1,0 +1,25 @@
+-- t-limit-over-hold: the message over the limit is held (quarantined) as a
+-- whole; held attempts do not count.
+dofile(lib)
+run(function()
+	add("bob@example.org --action limit --limit 1/1d --over hold")
+	start()
+	local c = connect()
+	local r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" }, headers = hdrs("bob@example.org") })
+	is(r.eom, SMFIR_ACCEPT, "first accepted")
+	ok(not mt.eom_check(c, MT_QUARANTINE), "first not held")
+	r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" }, headers = hdrs("bob@example.org") })
+	is(r.eom, SMFIR_ACCEPT, "second accepted into the hold queue")
+	ok(mt.eom_check(c, MT_QUARANTINE), "second held")
+	ok(mt.eom_check(c, MT_HDRADD, "X-Restriction"), "held message tagged")
+	r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" }, headers = hdrs("bob@example.org") })
+	ok(mt.eom_check(c, MT_QUARANTINE), "third held too")
+	r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>", "<complaints@staff.example>" },
+		headers = hdrs("bob@example.org") })
+	ok(not mt.eom_check(c, MT_QUARANTINE), "mixed with the exempt address: not held")
+	ok(mt.eom_check(c, MT_RCPTADD, "<records@staff.example>"), "the covered recipient filed instead")
+	mt.disconnect(c)
+	ok(wait_for(function() return sql("SELECT count(*) FROM events WHERE verdict = 'hold'") == "2" end, 3),
+	   "two hold events")
+	is(sql("SELECT count(*) FROM events WHERE counted_users IS NOT NULL"), "1", "only the first counted")
+end)

@@ -1,0 +1,22 @@
+-- t-monitor-copy: monitor delivers and adds a copy recipient (MonitorMailbox
+-- or --copy-to) with NOTIFY=NEVER, and tags.
+dofile(lib)
+run(function()
+	local id = add("bob@example.org --action monitor")
+	add("carol@example.org --action monitor --copy-to casework@staff.example")
+	start()
+	local c = connect()
+	local L = lead(c)
+	local r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" }, headers = hdrs("bob@example.org") })
+	is(r.eom, SMFIR_ACCEPT, "accepted")
+	ok(mt.eom_check(c, MT_RCPTADD, "<monitor@staff.example>"), "MonitorMailbox copy added")
+	ok(not mt.eom_check(c, MT_RCPTDELETE, "<alice@staff.example>"), "original recipient kept")
+	ok(mt.eom_check(c, MT_HDRADD, "X-Restriction", L .. "monitor; id=" .. id), "tagged")
+	r = send(c, { from = "<carol@example.org>", rcpts = { "<alice@staff.example>" }, headers = hdrs("carol@example.org") })
+	ok(mt.eom_check(c, MT_RCPTADD, "<casework@staff.example>"), "--copy-to copy added")
+	ok(not mt.eom_check(c, MT_RCPTADD, "<monitor@staff.example>"), "not MonitorMailbox then")
+	r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>", "<monitor@staff.example>" },
+		headers = hdrs("bob@example.org") })
+	ok(not mt.eom_check(c, MT_RCPTADD, "<monitor@staff.example>"), "no copy when the monitor is already a recipient")
+	mt.disconnect(c)
+end)

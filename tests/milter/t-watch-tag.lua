@@ -1,0 +1,18 @@
+-- t-watch-tag: watch (the warning stage) delivers and tags, nothing else.
+dofile(lib)
+run(function()
+	local id = add("@.example.org --action watch")
+	start()
+	local c = connect()
+	local L = lead(c)
+	local r = send(c, { from = "<bob@mail.example.org>", rcpts = { "<alice@staff.example>" },
+		headers = hdrs("bob@mail.example.org") })
+	is(r.rcpt[1], SMFIR_CONTINUE, "RCPT accepted")
+	is(r.eom, SMFIR_ACCEPT, "accepted")
+	ok(mt.eom_check(c, MT_HDRADD, "X-Restriction", L .. "watch; id=" .. id), "tagged watch")
+	ok(not mt.eom_check(c, MT_HDRCHANGE), "no subject change")
+	ok(not mt.eom_check(c, MT_RCPTADD, "<records@staff.example>") and not mt.eom_check(c, MT_RCPTDELETE, "<alice@staff.example>"), "no recipient change")
+	r = send(c, { from = "<bob@example.net>", rcpts = { "<alice@staff.example>" }, headers = hdrs("bob@example.net") })
+	ok(not mt.eom_check(c, MT_HDRADD, "X-Restriction"), "other domain untouched")
+	mt.disconnect(c)
+end)
