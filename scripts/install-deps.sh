@@ -8,6 +8,7 @@ PACKAGES="gcc make autoconf automake libtool pkgconf
  libmilter-dev libsqlite3-dev sqlite3 libpcre2-dev libgmime-3.0-dev
  libidn2-dev libssl-dev libjansson-dev
  check python3 python3-jsonschema
+ systemd man-db groff-base
  postfix miltertest swaks"
 
 missing=""
