@@ -79,6 +79,7 @@ void mctx_reset(struct conn *c)
 	buf_free(&m->reply_to);
 	free(m->subject);
 	free(m->message_id);
+	strlist_free(&m->auth_results);
 	strlist_free(&m->prefix_names);
 	free(m->prefix_counts);
 	memset(m, 0, sizeof(*m));
@@ -166,6 +167,9 @@ void mctx_header(struct msg *m, const char *prefix, const char *name, const char
 		first_value(m, &m->subject, value);
 	else if (strcasecmp(name, "Message-ID") == 0)
 		first_value(m, &m->message_id, value);
+	else if (strcasecmp(name, "Authentication-Results") == 0
+		 && m->auth_results.n < MCTX_AUTHRES_MAX && keep(m, strlen(value)))
+		strlist_add(&m->auth_results, value);
 }
 
 /* note_applied - remember a restriction an RCPT decision applied, once */

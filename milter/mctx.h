@@ -21,6 +21,8 @@
 #define MCTX_HEADER_KEEP_MAX (64 * 1024)
 /* distinct HeaderPrefix header names tracked per message */
 #define MCTX_PREFIX_NAMES_MAX 1024
+/* Authentication-Results headers kept per message (the MTA adds one) */
+#define MCTX_AUTHRES_MAX 16
 /* recipients remembered per message (the MTA's own limit is far lower) */
 #define MCTX_RCPTS_MAX 10000
 
@@ -58,6 +60,7 @@ struct msg {
 	int has_from, has_sender, has_reply_to;
 	char *subject;			/* the first Subject: value; NULL when absent */
 	char *message_id;
+	struct strlist auth_results;	/* Authentication-Results values, capped */
 	size_t kept;			/* header bytes kept so far */
 	int overflow;			/* a cap was hit: the message is tempfailed at EOM */
 	struct strlist prefix_names;	/* distinct HeaderPrefix names (first spelling) */

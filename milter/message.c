@@ -133,6 +133,8 @@ sfsistat message_eom(SMFICTX *ctx, struct conn *c)
 	f.hdr_reply_to = m->has_reply_to ? buf_cstr(&m->reply_to) : NULL;
 	f.rcpts = (const char *const *)m->rcpts.v;
 	f.nrcpts = m->rcpts.n;
+	f.auth_results = (const char *const *)m->auth_results.v;
+	f.nauth_results = m->auth_results.n;
 	decision_init(&d);
 	decide(&f, m->view.snap, m->view.pol, c->scratch, &d);
 	limits_commit(&txn, d.count_users, d.ncount_users, f.now);

@@ -10,6 +10,7 @@
  */
 #include "decide_int.h"
 #include "addrlist.h"
+#include "authres.h"
 #include "buf.h"
 #include "xalloc.h"
 
@@ -175,6 +176,25 @@ static void person_key(const struct senders *s, const struct person_match *pm, s
 		}
 	if (s->addrs.n > 0 && s->kinds[0] == MATCHED_ENVELOPE_FROM)
 		d->person = xstrdup(s->addrs.v[0]);
+}
+
+/*
+ * from_verified - is the From: vouched for: by the caller, or by a trusted
+ * Authentication-Results pass for the first From: mailbox's domain?
+ */
+static int from_verified(const struct msg_facts *f, const struct policy *pol,
+			 const struct senders *s)
+{
+	size_t i;
+
+	if (f->header_from_verified)
+		return 1;
+	for (i = 0; i < s->addrs.n; i++)
+		if (s->kinds[i] == MATCHED_HEADER_FROM)
+			return authres_from_verified(f->auth_results, f->nauth_results,
+						     &pol->trusted_authserv_ids,
+						     addr_domain(s->addrs.v[i]));
+	return 0;
 }
 
 /* init_rcpts - normalise recipients and classify staff/exempt */
@@ -352,7 +372,8 @@ static struct applied *applied_new(struct decision *d, const struct restriction 
 	a->trial = r->trial;
 	a->matched = pm->kind;
 	a->matched_addr = xstrdup(pm->addr);
-	a->unverified = pm->kind != MATCHED_ENVELOPE_FROM && !verified;
+	a->unverified = pm->kind != MATCHED_ENVELOPE_FROM
+			&& !(pm->kind == MATCHED_HEADER_FROM && verified);
 	strlist_init(&a->would.recipients);
 	strlist_init(&a->would.to);
 	a->effect = "none";
@@ -390,7 +411,7 @@ static void combine(struct rcpt_result *rc, struct effect *e, const struct restr
 /* apply_restriction - one restriction over all recipients */
 static void apply_restriction(const struct msg_facts *f, const struct policy *pol,
 			      const struct restriction *r, const struct person_match *pm,
-			      struct decision *d, enum effect_rank *best)
+			      int verified, struct decision *d, enum effect_rank *best)
 {
 	int full = pm->kind == MATCHED_ENVELOPE_FROM || pm->kind == MATCHED_HEADER_FROM;
 	int env = pm->kind == MATCHED_ENVELOPE_FROM && f->phase != PHASE_EOM;
@@ -408,7 +429,7 @@ static void apply_restriction(const struct msg_facts *f, const struct policy *po
 		if (!rc->staff)
 			continue;
 		if (a == NULL)
-			a = applied_new(d, r, pm, full, f->header_from_verified);
+			a = applied_new(d, r, pm, full, verified);
 		memset(&mk, 0, sizeof(mk));
 		effect_for(r, full, over, rc, pol, &e, &mk);
 		if (rc->exempt) {	/* exempt recipients are only ever tagged */
@@ -453,6 +474,7 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	struct person_match pm[DECIDE_MAX_USERS];
 	enum effect_rank *best;
 	size_t npm, i, j, nr;
+	int verified;
 
 	init_rcpts(f, pol, d);
 	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
@@ -460,12 +482,13 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 		collect_senders(f, &pol->addr, &s, d);
 		npm = match_people(snap, scratch, &s, pm, DECIDE_MAX_USERS, &d->limit_hits);
 		person_key(&s, pm, npm, d);
+		verified = from_verified(f, pol, &s);
 		for (i = 0; i < npm; i++) {
 			const struct restriction *const *rs =
 				snapshot_user_restrictions(snap, pm[i].user_id, &nr);
 			for (j = 0; j < nr; j++)
 				if (restriction_in_force(rs[j], f->now))
-					apply_restriction(f, pol, rs[j], &pm[i], d, best);
+					apply_restriction(f, pol, rs[j], &pm[i], verified, d, best);
 		}
 	}
 	free(best);

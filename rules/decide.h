@@ -57,7 +57,9 @@ struct msg_facts {
 	const char *hdr_reply_to;
 	const char *const *rcpts;	/* exact RCPT arguments as the MTA gave them */
 	size_t nrcpts;
-	int header_from_verified;	/* a trusted Authentication-Results pass */
+	int header_from_verified;	/* known verified by the caller */
+	const char *const *auth_results;	/* Authentication-Results values, raw */
+	size_t nauth_results;
 	limit_count_fn limit_count;	/* NULL: every count is 0 */
 	void *limit_arg;
 };

@@ -87,6 +87,7 @@ int policy_new(const struct config *cfg, struct policy **out, char *err, size_t 
 	p->subject_prefix = xstrdup(cfg->file_subject_prefix);
 	p->block_text = xstrdup(cfg->block_text);
 	p->max_tempfail_period = cfg->max_tempfail_period;
+	strlist_copy(&p->trusted_authserv_ids, &cfg->trusted_authserv_ids);
 	if (normalise_domains(&cfg->staff_domains, &p->staff_domains, err, errlen) != 0
 	    || normalise_list("ExemptRecipients", &cfg->exempt_recipients, &p->addr,
 			      &p->exempt, err, errlen) != 0
@@ -118,6 +119,7 @@ void policy_unref(struct policy *p)
 	strlist_free(&p->exempt);
 	strlist_free(&p->detect_ignore);
 	strlist_free(&p->detect_ignore_senders);
+	strlist_free(&p->trusted_authserv_ids);
 	free(p->filing_mailbox);
 	free(p->monitor_mailbox);
 	free(p->header_prefix);

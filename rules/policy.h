@@ -20,6 +20,7 @@ struct policy {
 	struct strlist exempt;		/* normalised addresses */
 	struct strlist detect_ignore;	/* normalised addresses */
 	struct strlist detect_ignore_senders;
+	struct strlist trusted_authserv_ids;	/* TrustedAuthservIds, as configured */
 	char *filing_mailbox;		/* as configured (NULL when unset) */
 	char *monitor_mailbox;
 	char *header_prefix;

@@ -571,6 +571,38 @@ START_TEST(test_log_summary_has_ids_not_names)
 }
 END_TEST
 
+START_TEST(test_trusted_authres_verifies_header_from)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	static const char *const ar_trusted[] = { "mx.staff.example; dmarc=pass header.from=example.org" };
+	static const char *const ar_forged[] = { "evil.example; dmarc=pass header.from=example.org" };
+	struct msg_facts f;
+
+	policy_unref(pol);
+	strlist_add(&cfg->trusted_authserv_ids, "mx.staff.example");
+	{
+		char err[256];
+		ck_assert_msg(policy_new(cfg, &pol, err, sizeof(err)) == 0, "%s", err);
+	}
+	rs(r, 1);
+	memset(&f, 0, sizeof(f));
+	f.phase = PHASE_CHECK;
+	f.now = NOW;
+	f.env_from = STRANGER;
+	f.hdr_from = "Bob <bob@example.org>";
+	f.rcpts = two_staff;
+	f.nrcpts = 2;
+	f.auth_results = ar_trusted;
+	f.nauth_results = 1;
+	decide(&f, snap, pol, scratch, &d);
+	ck_assert_int_eq(d.applied[0].unverified, 0);
+	decision_clear(&d);
+	f.auth_results = ar_forged;
+	decide(&f, snap, pol, scratch, &d);
+	ck_assert_int_eq(d.applied[0].unverified, 1);
+}
+END_TEST
+
 START_TEST(test_header_values_are_safe)
 {
 	static const struct rspec r[] = { { 12, 1, "bob@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, "C-1\r\nBcc: x@evil.example" } };
@@ -624,6 +656,7 @@ int main(void)
 	tcase_add_test(tc, test_exempt_only_is_tagged_not_refused);
 	tcase_add_test(tc, test_log_summary_has_ids_not_names);
 	tcase_add_test(tc, test_header_values_are_safe);
+	tcase_add_test(tc, test_trusted_authres_verifies_header_from);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
