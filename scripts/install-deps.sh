@@ -9,6 +9,7 @@ PACKAGES="gcc make autoconf automake libtool pkgconf
  libidn2-dev libssl-dev libjansson-dev
  check python3 python3-jsonschema
  systemd man-db groff-base
+ clang libclang-rt-14-dev
  postfix miltertest swaks"
 
 missing=""

@@ -48,6 +48,15 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 	build_and_check _build-asan --enable-werror CFLAGS="-O1 -g $san" LDFLAGS="$san" || status=1
 [ -f _build-asan/config.status ] || extra_fail=$((extra_fail + 1))
 
+step "fuzzing: every libFuzzer target for ${FUZZ_SECONDS:-30} s (clang, ASan, UBSan, LSan)"
+FUZZ_OUT="$top/_build-fuzz" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" >_build/fuzz.out 2>&1
+cat _build/fuzz.out
+fp=$(grep -c '^ok ' _build/fuzz.out || true)
+ff=$(grep -c '^not ok ' _build/fuzz.out || true)
+[ "$fp" -eq 0 ] && [ "$ff" -eq 0 ] && ff=1
+extra_pass=$((extra_pass + fp)); extra_fail=$((extra_fail + ff))
+[ "$ff" -gt 0 ] && status=1
+
 step "make distcheck (build, install and uninstall from the tarball)"
 if [ "${SKIP_DISTCHECK:-}" = 1 ]; then
 	echo "skipped (SKIP_DISTCHECK=1)"
