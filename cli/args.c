@@ -16,24 +16,51 @@
 #include <string.h>
 
 #define ARG_BASE 256		/* getopt values for long options: ARG_BASE + index */
+#define OPTSTRING_MAX 64
 
-/* build_longopts - struct option[] for spec (new array) */
-static struct option *build_longopts(const struct arg_spec *spec, size_t *nspec)
+/*
+ * build_longopts - struct option[] for spec (new array); one-letter names
+ * become short options, appended to optstring (OPTSTRING_MAX bytes)
+ */
+static struct option *build_longopts(const struct arg_spec *spec, size_t *nspec,
+				     char *optstring)
 {
 	struct option *lo;
-	size_t i, n = 0;
+	size_t i, n = 0, k = 0;
 
 	while (spec[n].name)
 		n++;
 	lo = xcalloc(n + 1, sizeof(*lo));
+	strcpy(optstring, ":c:d:");
 	for (i = 0; i < n; i++) {
-		lo[i].name = spec[i].name;
-		lo[i].has_arg = spec[i].kind == ARG_FLAG ? no_argument : required_argument;
-		lo[i].flag = NULL;
-		lo[i].val = ARG_BASE + (int)i;
+		if (spec[i].name[1] == '\0') {
+			size_t len = strlen(optstring);
+
+			if (len + 3 > OPTSTRING_MAX)
+				abort();	/* a bug: too many one-letter options */
+			optstring[len] = spec[i].name[0];
+			strcpy(optstring + len + 1, spec[i].kind == ARG_FLAG ? "" : ":");
+			continue;
+		}
+		lo[k].name = spec[i].name;
+		lo[k].has_arg = spec[i].kind == ARG_FLAG ? no_argument : required_argument;
+		lo[k].flag = NULL;
+		lo[k].val = ARG_BASE + (int)i;
+		k++;
 	}
 	*nspec = n;
 	return lo;
+}
+
+/* short_index - the spec entry for a one-letter option; -1 when none */
+static int short_index(const struct arg_spec *spec, size_t nspec, int ch)
+{
+	size_t i;
+
+	for (i = 0; i < nspec; i++)
+		if (spec[i].name[0] == ch && spec[i].name[1] == '\0')
+			return (int)i;
+	return -1;
 }
 
 /* record - store one option; refuses a repeated single-valued one */
@@ -76,17 +103,24 @@ int args_parse(struct cli *c, const struct arg_spec *spec, int argc, char **argv
 	       struct args *a, char *err, size_t errlen)
 {
 	size_t nspec;
-	struct option *lo = build_longopts(spec, &nspec);
-	int ch, rc = 0;
+	char optstring[OPTSTRING_MAX];
+	struct option *lo = build_longopts(spec, &nspec, optstring);
+	int ch, k, rc = 0;
 
 	memset(a, 0, sizeof(*a));
 	optind = 0;		/* GNU: re-initialise for this argv */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:d:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, optstring, lo, NULL)) != -1) {
 		if (ch == 'c') {
 			c->config_path = optarg;
 		} else if (ch == 'd') {
 			c->db_path = optarg;
+		} else if (ch < ARG_BASE && ch != ':' && ch != '?'
+			   && (k = short_index(spec, nspec, ch)) >= 0) {
+			if (record(a, &spec[k], optarg, err, errlen) != 0) {
+				rc = -1;
+				break;
+			}
 		} else if (ch >= ARG_BASE && (size_t)(ch - ARG_BASE) < nspec) {
 			if (record(a, &spec[ch - ARG_BASE], optarg, err, errlen) != 0) {
 				rc = -1;

@@ -33,7 +33,7 @@ struct cli {
 enum arg_kind { ARG_FLAG, ARG_VALUE, ARG_MULTI };
 
 struct arg_spec {
-	const char *name;		/* long option name without dashes */
+	const char *name;		/* long option name without dashes; one letter = -X */
 	enum arg_kind kind;
 };
 
@@ -82,6 +82,55 @@ int cli_name_authorised(const struct cli *c, const char *name);
  * Returns how many, or -1 with err.
  */
 int cli_expire(struct cli *c, struct store *st, char *err, size_t errlen);
+/* cli_os_user - SUDO_USER when set, else the login name behind getuid() (new) */
+char *cli_os_user(void);
+/* cli_name_eq - the same name, ignoring case and surrounding blanks */
+int cli_name_eq(const char *a, const char *b);
+/*
+ * a change: cli_change_open opens the store for writing, begins the write
+ * transaction and records due expiries; cli_change_close commits when rc
+ * is 0 (and logs the new audit head to syslog), else rolls back; it closes
+ * the store and returns the final status. Both print their errors.
+ */
+int cli_change_open(struct cli *c, struct store **st);
+int cli_change_close(struct cli *c, struct store *st, int rc);
+/* cli_log_head - after a commit: the new audit head hash to syslog */
+void cli_log_head(struct cli *c, struct store *st);
+/* cli_load_restriction - 0 found; else prints "CMD: unknown restriction ID", returns 1 */
+int cli_load_restriction(struct store *st, const char *cmd, long long id,
+			 struct store_restriction *sr);
+/* cli_audit - this command's audit row, linked to user_id (0 = none); prints errors */
+int cli_audit(struct cli *c, struct store *st, const char *before, const char *after,
+	      long long user_id);
+/*
+ * cli_step - after changing restriction id: its history row (kind, by,
+ * notes, before and the restriction as it is now) and, when audit, the
+ * command's audit row. Prints errors; returns the status.
+ */
+int cli_step(struct cli *c, struct store *st, long long id, const char *before,
+	     const char *kind, const char *by, const char *notes, int audit);
+
+/* cli_audit_restriction - the audit row: before, and restriction id as it is now */
+int cli_audit_restriction(struct cli *c, struct store *st, long long id, const char *before);
+/*
+ * lift_write - lift an active restriction with its history row (and the
+ * command's audit row when audit); prints errors, returns the status
+ */
+int lift_write(struct cli *c, struct store *st, long long id, const char *by,
+	       const char *reason, int audit);
+
+/* the criteria of policy 5.6 a request confirms (`propose --criteria`) */
+#define CRITERIA_COUNT 6
+#define CRITERIA_ALL "handled,decision-right,communication-adequate," \
+	"misunderstandings-addressed,access-considered,advice-signposted"
+/*
+ * criteria_merge - the union of two comma lists (either may be NULL) in
+ * the policy's order (*canon, NULL when none) and, when missing is not
+ * NULL, those still unconfirmed (", "-separated, NULL when none). -1 + err
+ * on an unknown name.
+ */
+int criteria_merge(const char *stored, const char *given, char **canon, char **missing,
+		   char *err, size_t errlen);
 
 /* ---- json.c: JSON shapes shared by outputs and audit rows ---- */
 
@@ -97,6 +146,10 @@ json_t *json_restriction(const struct store_restriction *sr, time_t now);
 json_t *json_restriction_stored(const struct store_restriction *sr);
 /* json_restriction_text - as stored, compact, for history and audit rows (new) */
 char *json_restriction_text(const struct store_restriction *sr);
+/* json_disputes - the disputes of restriction rid (0 = all of them) */
+json_t *json_disputes(const struct store_dispute *d, size_t n, long long rid);
+/* json_audit_row - one audit row, before/after parsed back (cmd_audit.c) */
+json_t *json_audit_row(const struct store_audit_row *r);
 /* json_print - pretty-print to stdout with a final newline; steals j */
 int json_print(json_t *j);
 /* display_status - "expired" for an active restriction past its end (now != 0) */
@@ -129,15 +182,48 @@ const char *fmt_local(time_t t, char *buf, size_t len);
 int guard_check(const struct selector *s, const char *text, const struct policy *pol,
 		const struct action_opts *o, char *err, size_t errlen);
 
+/* ---- csv.c: what import reads ---- */
+
+struct csv {
+	FILE *f;
+	long next_line;			/* the line the next record starts on */
+	int started;
+};
+
+void csv_init(struct csv *r, FILE *f);
+/*
+ * csv_read - the next RFC 4180 record into fields (cleared first) and the
+ * line it starts on: 1 read, 0 end of file, -1 with err
+ */
+int csv_read(struct csv *r, struct strlist *fields, long *line, char *err, size_t errlen);
+/*
+ * shell_split - words as a POSIX shell splits them, with quote removal
+ * and no expansion of any kind ($, `, *, ~ stay as written); -1 with err
+ */
+int shell_split(const char *s, struct strlist *words, char *err, size_t errlen);
+
 /* ---- commands ---- */
 
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_add(struct cli *c, int argc, char **argv);
+int cmd_propose(struct cli *c, int argc, char **argv);
+int cmd_approve(struct cli *c, int argc, char **argv);
+int cmd_notified(struct cli *c, int argc, char **argv);
+int cmd_vary(struct cli *c, int argc, char **argv);
 int cmd_lift(struct cli *c, int argc, char **argv);
+int cmd_review(struct cli *c, int argc, char **argv);
+int cmd_dispute(struct cli *c, int argc, char **argv);
+int cmd_selector(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_purge(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_users(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
 
 #endif

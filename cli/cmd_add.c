@@ -1,6 +1,7 @@
 /*
  * cmd_add.c - `restrictctl add` (record an authorised restriction in one
- * step) and `restrictctl lift`.
+ * step) and `restrictctl propose` (record a request for a Head of
+ * Department to approve, with the policy 5.6 criteria it confirms).
  *
  * Everything visible from the arguments is checked before the database is
  * opened (exit 2); then one write transaction makes the change with its
@@ -16,6 +17,8 @@
 #include <string.h>
 
 struct add_req {
+	const char *cmd;		/* "add" or "propose" */
+	int propose;
 	struct store_restriction sr;	/* action, options, reason, dates, trial, flag */
 	const char *name;		/* --name, NULL = the first selector */
 	const char *case_ref;
@@ -23,6 +26,7 @@ struct add_req {
 	struct selector *sels;
 	char **texts;			/* canonical text of each selector */
 	size_t nsel;
+	char *missing;			/* propose: criteria not confirmed, NULL = none */
 };
 
 static const struct arg_spec add_spec[] = {
@@ -33,6 +37,16 @@ static const struct arg_spec add_spec[] = {
 	{ "notified", ARG_VALUE }, { "starts", ARG_VALUE }, { "ends", ARG_VALUE },
 	{ "review", ARG_VALUE }, { "user", ARG_VALUE }, { "flag", ARG_VALUE },
 	{ "trial", ARG_FLAG }, { "force", ARG_FLAG }, { NULL, ARG_FLAG },
+};
+
+static const struct arg_spec propose_spec[] = {
+	{ "action", ARG_VALUE }, { "message", ARG_VALUE }, { "mode", ARG_VALUE },
+	{ "mailbox", ARG_VALUE }, { "contact", ARG_VALUE }, { "limit", ARG_VALUE },
+	{ "over", ARG_VALUE }, { "copy-to", ARG_VALUE }, { "reason", ARG_VALUE },
+	{ "requested-by", ARG_VALUE }, { "criteria", ARG_VALUE }, { "name", ARG_VALUE },
+	{ "case", ARG_VALUE }, { "notified", ARG_VALUE }, { "starts", ARG_VALUE },
+	{ "ends", ARG_VALUE }, { "review", ARG_VALUE }, { "user", ARG_VALUE },
+	{ "flag", ARG_VALUE }, { "trial", ARG_FLAG }, { "force", ARG_FLAG }, { NULL, ARG_FLAG },
 };
 
 /* add_req_free - everything the request owns */
@@ -47,21 +61,23 @@ static void add_req_free(struct add_req *q)
 	}
 	free(q->sels);
 	free(q->texts);
+	free(q->missing);
 }
 
 /* need_text - a required, non-empty option */
-static int need_text(const struct args *a, const char *name, const char **out)
+static int need_text(const char *cmd, const struct args *a, const char *name, const char **out)
 {
 	*out = args_get(a, name);
 	if (*out == NULL)
-		return cli_fail(EXIT_USAGE, "add: missing --%s", name);
+		return cli_fail(EXIT_USAGE, "%s: missing --%s", cmd, name);
 	if (**out == '\0')
-		return cli_fail(EXIT_USAGE, "add: --%s must not be empty", name);
+		return cli_fail(EXIT_USAGE, "%s: --%s must not be empty", cmd, name);
 	return 0;
 }
 
 /* parse_action - --action and its options, checked as a whole */
-static int parse_action(struct cli *c, const struct args *a, struct action_opts *o)
+static int parse_action(struct cli *c, const char *cmd, const struct args *a,
+			struct action_opts *o)
 {
 	const char *name;
 	char err[512];
@@ -69,24 +85,25 @@ static int parse_action(struct cli *c, const struct args *a, struct action_opts 
 	size_t i;
 	int rc;
 
-	if ((rc = need_text(a, "action", &name)) != 0)
+	if ((rc = need_text(cmd, a, "action", &name)) != 0)
 		return rc;
 	if (action_parse(name, &act) != 0)
-		return cli_fail(EXIT_USAGE, "add: unknown action \"%.80s\" (block, file,"
-				" single-contact, limit, monitor, watch)", name);
+		return cli_fail(EXIT_USAGE, "%s: unknown action \"%.80s\" (block, file,"
+				" single-contact, limit, monitor, watch)", cmd, name);
 	action_opts_clear(o);
 	action_opts_init(o, act);
 	for (i = 0; i < a->n; i++)
 		if (action_opts_is_option(a->v[i].name)
 		    && action_opts_set(o, a->v[i].name, a->v[i].value, err, sizeof(err)) != 0)
-			return cli_fail(EXIT_USAGE, "add: %s", err);
+			return cli_fail(EXIT_USAGE, "%s: %s", cmd, err);
 	if (action_opts_check(o, c->cfg->max_tempfail_period, err, sizeof(err)) != 0)
-		return cli_fail(EXIT_USAGE, "add: %s", err);
+		return cli_fail(EXIT_USAGE, "%s: %s", cmd, err);
 	return 0;
 }
 
 /* parse_date - a --DATE option; *t untouched when absent */
-static int parse_date(const struct args *a, const char *name, time_t *t, int *bare)
+static int parse_date(const char *cmd, const struct args *a, const char *name, time_t *t,
+		      int *bare)
 {
 	const char *v = args_get(a, name);
 	int b = 0;
@@ -94,30 +111,31 @@ static int parse_date(const struct args *a, const char *name, time_t *t, int *ba
 	if (v == NULL)
 		return 0;
 	if (date_parse(v, t, &b) != 0)
-		return cli_fail(EXIT_USAGE, "add: bad date for --%s: \"%.80s\" (expected"
-				" 2026-11-27 or 2026-11-27T09:00)", name, v);
+		return cli_fail(EXIT_USAGE, "%s: bad date for --%s: \"%.80s\" (expected"
+				" 2026-11-27 or 2026-11-27T09:00)", cmd, name, v);
 	if (bare)
 		*bare = b;
 	return 0;
 }
 
 /* parse_dates - starts, ends (a bare date runs to the next midnight), review, notified */
-static int parse_dates(struct cli *c, const struct args *a, struct store_restriction *sr)
+static int parse_dates(struct cli *c, const char *cmd, const struct args *a,
+		       struct store_restriction *sr)
 {
 	int rc, bare = 0;
 
 	sr->r.starts = c->now;
 	sr->r.ends = 0;
-	if ((rc = parse_date(a, "starts", &sr->r.starts, NULL)) != 0
-	    || (rc = parse_date(a, "ends", &sr->r.ends, &bare)) != 0
-	    || (rc = parse_date(a, "notified", &sr->notified_on, NULL)) != 0)
+	if ((rc = parse_date(cmd, a, "starts", &sr->r.starts, NULL)) != 0
+	    || (rc = parse_date(cmd, a, "ends", &sr->r.ends, &bare)) != 0
+	    || (rc = parse_date(cmd, a, "notified", &sr->notified_on, NULL)) != 0)
 		return rc;
 	if (sr->r.ends && bare)
 		sr->r.ends = date_next_midnight(sr->r.ends);
 	if (sr->r.ends && sr->r.ends <= sr->r.starts)
-		return cli_fail(EXIT_USAGE, "add: --ends must be after --starts");
+		return cli_fail(EXIT_USAGE, "%s: --ends must be after --starts", cmd);
 	sr->review_due = date_add_months(sr->r.starts, 12);
-	return parse_date(a, "review", &sr->review_due, NULL);
+	return parse_date(cmd, a, "review", &sr->review_due, NULL);
 }
 
 /* parse_selectors - every positional as a selector, canonical and without repeats */
@@ -132,7 +150,7 @@ static int parse_selectors(const struct args *a, const struct policy *pol, struc
 		struct selector *s = &q->sels[q->nsel];
 
 		if (selector_parse(a->pos[i], &pol->addr, s, err, sizeof(err)) != 0)
-			return cli_fail(EXIT_USAGE, "add: %s", err);
+			return cli_fail(EXIT_USAGE, "%s: %s", q->cmd, err);
 		q->texts[q->nsel] = selector_format(s);
 		for (j = 0; j < q->nsel; j++)
 			if (strcmp(q->texts[j], q->texts[q->nsel]) == 0)
@@ -145,7 +163,8 @@ static int parse_selectors(const struct args *a, const struct policy *pol, struc
 		q->nsel++;
 	}
 	if (q->nsel == 0 && q->user_id == 0)
-		return cli_fail(EXIT_USAGE, "add: at least one SELECTOR is needed (or --user ID)");
+		return cli_fail(EXIT_USAGE, "%s: at least one SELECTOR is needed (or --user ID)",
+				q->cmd);
 	return 0;
 }
 
@@ -155,12 +174,38 @@ static int parse_ids(const struct args *a, struct add_req *q)
 	const char *u = args_get(a, "user"), *f = args_get(a, "flag");
 
 	if (u && args_id(u, &q->user_id) != 0)
-		return cli_fail(EXIT_USAGE, "add: bad --user \"%.80s\": expected a user id", u);
+		return cli_fail(EXIT_USAGE, "%s: bad --user \"%.80s\": expected a user id", q->cmd, u);
 	if (f && args_id(f, &q->sr.flag_id) != 0)
-		return cli_fail(EXIT_USAGE, "add: bad --flag \"%.80s\": expected a flag id", f);
+		return cli_fail(EXIT_USAGE, "%s: bad --flag \"%.80s\": expected a flag id", q->cmd, f);
 	if (u && (args_get(a, "name") || args_get(a, "case")))
-		return cli_fail(EXIT_USAGE, "add: --name and --case describe a new user;"
-				" they cannot be given with --user");
+		return cli_fail(EXIT_USAGE, "%s: --name and --case describe a new user;"
+				" they cannot be given with --user", q->cmd);
+	return 0;
+}
+
+/* parse_who - add: --authorised-by; propose: --requested-by and --criteria */
+static int parse_who(const struct args *a, struct add_req *q)
+{
+	const char *by, *list;
+	char err[512];
+	int rc;
+
+	if (!q->propose) {
+		if ((rc = need_text(q->cmd, a, "authorised-by", &by)) != 0)
+			return rc;
+		q->sr.authorised_by = xstrdup(by);
+		return 0;
+	}
+	if ((rc = need_text(q->cmd, a, "requested-by", &by)) != 0
+	    || (rc = need_text(q->cmd, a, "criteria", &list)) != 0)
+		return rc;
+	if (criteria_merge(NULL, list, &q->sr.criteria, &q->missing, err, sizeof(err)) != 0)
+		return cli_fail(EXIT_USAGE, "%s: --criteria: %s", q->cmd, err);
+	if (q->sr.criteria == NULL)
+		return cli_fail(EXIT_USAGE, "%s: --criteria must name at least one of %s",
+				q->cmd, CRITERIA_ALL);
+	q->sr.requested_by = xstrdup(by);
+	q->sr.requested_os_user = cli_os_user();
 	return 0;
 }
 
@@ -168,20 +213,19 @@ static int parse_ids(const struct args *a, struct add_req *q)
 static int parse_add(struct cli *c, const struct args *a, const struct policy *pol,
 		     struct add_req *q)
 {
-	const char *reason, *by;
+	const char *reason;
 	char err[512];
 	size_t i;
 	int rc;
 
-	if ((rc = parse_action(c, a, &q->sr.r.opts)) != 0
-	    || (rc = need_text(a, "reason", &reason)) != 0
-	    || (rc = need_text(a, "authorised-by", &by)) != 0
-	    || (rc = parse_dates(c, a, &q->sr)) != 0
+	if ((rc = parse_action(c, q->cmd, a, &q->sr.r.opts)) != 0
+	    || (rc = need_text(q->cmd, a, "reason", &reason)) != 0
+	    || (rc = parse_who(a, q)) != 0
+	    || (rc = parse_dates(c, q->cmd, a, &q->sr)) != 0
 	    || (rc = parse_ids(a, q)) != 0
 	    || (rc = parse_selectors(a, pol, q)) != 0)
 		return rc;
 	q->sr.reason = xstrdup(reason);
-	q->sr.authorised_by = xstrdup(by);
 	q->sr.r.trial = args_flag(a, "trial");
 	q->name = args_get(a, "name");
 	q->case_ref = args_get(a, "case");
@@ -189,9 +233,10 @@ static int parse_add(struct cli *c, const struct args *a, const struct policy *p
 		q->case_ref = NULL;
 	for (i = 0; !args_flag(a, "force") && i < q->nsel; i++)
 		if (guard_check(&q->sels[i], q->texts[i], pol, &q->sr.r.opts, err, sizeof(err)) != 0)
-			return cli_fail(EXIT_USAGE, "add: %s", err);
-	if (!cli_name_authorised(c, by))
-		return cli_fail(EXIT_STATE, "add: \"%.80s\" is not one of Authorisers", by);
+			return cli_fail(EXIT_USAGE, "%s: %s", q->cmd, err);
+	if (!q->propose && !cli_name_authorised(c, q->sr.authorised_by))
+		return cli_fail(EXIT_STATE, "%s: \"%.80s\" is not one of Authorisers", q->cmd,
+				q->sr.authorised_by);
 	return 0;
 }
 
@@ -209,8 +254,8 @@ static int claim_selectors(struct store *st, struct add_req *q, int *fresh,
 			return cli_fail(EXIT_STATE, "%s", err);
 		fresh[i] = rc == 0;
 		if (rc == 1 && owner != q->user_id)
-			return cli_fail(EXIT_STATE, "add: selector %s already belongs to user %lld:"
-					" use --user %lld", q->texts[i], owner, owner);
+			return cli_fail(EXIT_STATE, "%s: selector %s already belongs to user %lld:"
+					" use --user %lld", q->cmd, q->texts[i], owner, owner);
 	}
 	return 0;
 }
@@ -250,7 +295,7 @@ static int add_write(struct cli *c, struct store *st, struct add_req *q, int *fr
 			return cli_fail(EXIT_STATE, "%s", err);
 		store_user_clear(&u);
 		if (rc == 0)
-			return cli_fail(EXIT_STATE, "add: unknown user %lld", q->user_id);
+			return cli_fail(EXIT_STATE, "%s: unknown user %lld", q->cmd, q->user_id);
 	}
 	if ((rc = claim_selectors(st, q, fresh, err, sizeof(err))) != 0)
 		return rc;
@@ -265,7 +310,7 @@ static int add_write(struct cli *c, struct store *st, struct add_req *q, int *fr
 						   err, sizeof(err)) != 0)
 			return cli_fail(EXIT_STATE, "%s", err);
 	q->sr.r.user_id = q->user_id;
-	q->sr.status = STATUS_ACTIVE;
+	q->sr.status = q->propose ? STATUS_PROPOSED : STATUS_ACTIVE;
 	q->sr.created_at = c->now;
 	if (store_restriction_insert(st, &q->sr, err, sizeof(err)) != 0)
 		return cli_fail(EXIT_STATE, "%s", err);
@@ -275,9 +320,11 @@ static int add_write(struct cli *c, struct store *st, struct add_req *q, int *fr
 	}
 	hist = json_restriction_text(&got);
 	after = audit_after(&got, created, q, fresh);
-	rc = store_history_add(st, got.r.id, c->now, got.authorised_by, "created", got.reason,
+	rc = store_history_add(st, got.r.id, c->now, q->propose ? got.requested_by
+			       : got.authorised_by, q->propose ? "proposed" : "created", got.reason,
 			       NULL, hist, err, sizeof(err)) != 0
-	     || store_audit_append(st, c->now, c->command_text, NULL, after, err, sizeof(err)) != 0;
+	     || store_audit_append(st, c->now, c->command_text, NULL, after, err, sizeof(err)) != 0
+	     || store_audit_link_user(st, q->user_id, err, sizeof(err)) != 0;
 	free(hist);
 	free(after);
 	store_restriction_clear(&got);
@@ -288,28 +335,18 @@ static int add_write(struct cli *c, struct store *st, struct add_req *q, int *fr
 static int add_store(struct cli *c, struct add_req *q)
 {
 	struct store *st;
-	char err[1024];
 	int *fresh, rc;
 
-	if ((rc = cli_open(c, 1, &st)) != 0)
+	if ((rc = cli_change_open(c, &st)) != 0)
 		return rc;
 	fresh = xcalloc(q->nsel + 1, sizeof(*fresh));
-	if (store_begin_write(st, err, sizeof(err)) != 0) {
-		rc = cli_fail(EXIT_STATE, "%s", err);
-	} else if (cli_expire(c, st, err, sizeof(err)) < 0) {
-		rc = cli_fail(EXIT_STATE, "%s", err);
-	} else if ((rc = add_write(c, st, q, fresh)) == 0
-		   && store_commit_change(st, err, sizeof(err)) != 0) {
-		rc = cli_fail(EXIT_STATE, "%s", err);
-	}
-	if (rc != 0)
-		store_rollback(st);
+	rc = add_write(c, st, q, fresh);
 	free(fresh);
-	store_close(st);
-	return rc;
+	return cli_change_close(c, st, rc);
 }
 
-int cmd_add(struct cli *c, int argc, char **argv)
+/* add_run - add or propose: parse, store, print the id then a summary */
+static int add_run(struct cli *c, int propose, int argc, char **argv)
 {
 	struct add_req q;
 	struct policy *pol = NULL;
@@ -319,17 +356,27 @@ int cmd_add(struct cli *c, int argc, char **argv)
 
 	memset(&q, 0, sizeof(q));
 	store_restriction_init(&q.sr);
-	if (args_parse(c, add_spec, argc, argv, &a, err, sizeof(err)) != 0)
-		return cli_fail(EXIT_USAGE, "add: %s", err);
+	q.propose = propose;
+	q.cmd = propose ? "propose" : "add";
+	if (args_parse(c, propose ? propose_spec : add_spec, argc, argv, &a, err, sizeof(err)) != 0)
+		return cli_fail(EXIT_USAGE, "%s: %s", q.cmd, err);
 	if (cli_config(c, err, sizeof(err)) != 0) {
 		rc = cli_fail(EXIT_STATE, "%s", err);
 	} else if (policy_new(c->cfg, &pol, err, sizeof(err)) != 0) {
 		rc = cli_fail(EXIT_STATE, "%s", err);
 	} else if ((rc = parse_add(c, &a, pol, &q)) == 0 && (rc = add_store(c, &q)) == 0) {
 		printf("%lld\n", q.sr.r.id);
-		printf("added restriction %lld: %s%s for user %lld, review due %s\n", q.sr.r.id,
-		       action_name(q.sr.r.opts.action), q.sr.r.trial ? " (trial)" : "",
-		       q.user_id, fmt_local(q.sr.review_due, when, sizeof(when)));
+		if (propose)
+			printf("proposed restriction %lld: %s%s for user %lld, awaiting approval%s%s\n",
+			       q.sr.r.id, action_name(q.sr.r.opts.action),
+			       q.sr.r.trial ? " (trial)" : "", q.user_id,
+			       q.missing ? "; criteria not yet confirmed: " : "",
+			       q.missing ? q.missing : "");
+		else
+			printf("added restriction %lld: %s%s for user %lld, review due %s\n",
+			       q.sr.r.id, action_name(q.sr.r.opts.action),
+			       q.sr.r.trial ? " (trial)" : "", q.user_id,
+			       fmt_local(q.sr.review_due, when, sizeof(when)));
 	}
 	policy_unref(pol);
 	add_req_free(&q);
@@ -337,83 +384,12 @@ int cmd_add(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* lift_write - lift one active restriction with its history and audit rows */
-static int lift_write(struct cli *c, struct store *st, long long id, const char *by,
-		      const char *reason)
+int cmd_add(struct cli *c, int argc, char **argv)
 {
-	struct store_restriction sr;
-	char err[1024], *before = NULL, *after = NULL;
-	int rc;
-
-	err[0] = '\0';
-	rc = store_restriction_get(st, id, &sr, err, sizeof(err));
-	if (rc <= 0) {
-		store_restriction_clear(&sr);
-		return rc < 0 ? cli_fail(EXIT_STATE, "%s", err)
-			      : cli_fail(EXIT_STATE, "lift: unknown restriction %lld", id);
-	}
-	if (sr.status != STATUS_ACTIVE) {
-		rc = cli_fail(EXIT_STATE, "lift: restriction %lld is not active (%s)", id,
-			      status_name(sr.status));
-		store_restriction_clear(&sr);
-		return rc;
-	}
-	before = json_restriction_text(&sr);
-	store_restriction_clear(&sr);
-	rc = store_restriction_lift(st, id, c->now, by, reason, err, sizeof(err)) != 0
-	     || store_restriction_get(st, id, &sr, err, sizeof(err)) != 1;
-	if (!rc) {
-		after = json_restriction_text(&sr);
-		rc = store_history_add(st, id, c->now, by, "lifted", reason, before, after,
-				       err, sizeof(err)) != 0
-		     || store_audit_append(st, c->now, c->command_text, before, after,
-					   err, sizeof(err)) != 0;
-	}
-	store_restriction_clear(&sr);
-	free(before);
-	free(after);
-	return rc ? cli_fail(EXIT_STATE, "%s", err) : 0;
+	return add_run(c, 0, argc, argv);
 }
 
-int cmd_lift(struct cli *c, int argc, char **argv)
+int cmd_propose(struct cli *c, int argc, char **argv)
 {
-	static const struct arg_spec spec[] = {
-		{ "by", ARG_VALUE }, { "reason", ARG_VALUE }, { NULL, ARG_FLAG },
-	};
-	const char *by, *reason;
-	struct store *st = NULL;
-	struct args a;
-	char err[1024];
-	long long id = 0;
-	int rc;
-
-	if (args_parse(c, spec, argc, argv, &a, err, sizeof(err)) != 0)
-		return cli_fail(EXIT_USAGE, "lift: %s", err);
-	by = args_get(&a, "by");
-	reason = args_get(&a, "reason");
-	if (a.npos != 1 || args_id(a.pos[0], &id) != 0)
-		rc = cli_fail(EXIT_USAGE, "lift: expected one restriction ID");
-	else if (!by || !*by || !reason || !*reason)
-		rc = cli_fail(EXIT_USAGE, "lift: missing --%s", !by || !*by ? "by" : "reason");
-	else if (cli_config(c, err, sizeof(err)) != 0)
-		rc = cli_fail(EXIT_STATE, "%s", err);
-	else if (!cli_name_authorised(c, by))
-		rc = cli_fail(EXIT_STATE, "lift: \"%.80s\" is not one of Authorisers", by);
-	else
-		rc = cli_open(c, 1, &st);
-	if (rc == 0) {
-		if (store_begin_write(st, err, sizeof(err)) != 0
-		    || cli_expire(c, st, err, sizeof(err)) < 0)
-			rc = cli_fail(EXIT_STATE, "%s", err);
-		else if ((rc = lift_write(c, st, id, by, reason)) == 0
-			 && store_commit_change(st, err, sizeof(err)) != 0)
-			rc = cli_fail(EXIT_STATE, "%s", err);
-		if (rc != 0)
-			store_rollback(st);
-		else
-			printf("lifted restriction %lld\n", id);
-	}
-	store_close(st);
-	args_free(&a);
-	return rc;
+	return add_run(c, 1, argc, argv);
 }

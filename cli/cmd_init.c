@@ -39,6 +39,7 @@ static int migrate(struct cli *c, struct store *st)
 	free(after);
 	if (rc != 0)
 		return cli_fail(EXIT_STATE, "%s", err);
+	cli_log_head(c, st);
 	if (v == 0)
 		printf("created schema version %d\n", mine);
 	else
@@ -65,6 +66,7 @@ static int expire_standalone(struct cli *c, struct store *st)
 	}
 	if (store_commit_change(st, err, sizeof(err)) != 0)
 		return cli_fail(EXIT_STATE, "%s", err);
+	cli_log_head(c, st);
 	printf("marked %d restriction%s expired\n", n, n == 1 ? "" : "s");
 	return 0;
 }

@@ -124,6 +124,27 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* print_disputes - the disputes table of show */
+static void print_disputes(const struct store_dispute *d, size_t n)
+{
+	static const char *const head[] = { "ID", "RAISED", "NOTES", "DECIDED", "BY", "OUTCOME" };
+	struct table t;
+	char b[32];
+	size_t i;
+
+	printf("disputes:\n");
+	table_init(&t, 6, head);
+	for (i = 0; i < n; i++) {
+		table_addf(&t, "%lld", d[i].id);
+		table_add(&t, fmt_local(d[i].raised_at, b, sizeof(b)));
+		table_add(&t, d[i].notes);
+		table_add(&t, fmt_local(d[i].decided_at, b, sizeof(b)));
+		table_add(&t, d[i].decided_by);
+		table_add(&t, d[i].outcome ? d[i].outcome : "open");
+	}
+	table_print(&t, stdout);
+}
+
 /* print_restriction - every field of one restriction, then its history */
 static void print_restriction(const struct store_restriction *sr, const struct store_history *h,
 			      size_t nh, time_t now)
@@ -144,12 +165,15 @@ static void print_restriction(const struct store_restriction *sr, const struct s
 	print_field(stdout, "authorised by", sr->authorised_by);
 	if (sr->requested_by)
 		print_field(stdout, "requested by", sr->requested_by);
+	if (sr->criteria)
+		print_field(stdout, "criteria confirmed", sr->criteria);
 	if (sr->flag_id)
 		printf("flag: %lld\n", sr->flag_id);
 	printf("notified: %s\n", fmt_local(sr->notified_on, b, sizeof(b)));
 	printf("starts: %s\n", fmt_local(sr->r.starts, b, sizeof(b)));
 	printf("ends: %s\n", fmt_local(sr->r.ends, b, sizeof(b)));
-	printf("review due: %s\n", fmt_local(sr->review_due, b, sizeof(b)));
+	printf("review due: %s%s\n", fmt_local(sr->review_due, b, sizeof(b)),
+	       restriction_overdue(sr, now) ? " (overdue)" : "");
 	printf("created: %s\n", fmt_local(sr->created_at, b, sizeof(b)));
 	if (sr->lifted_at) {
 		printf("lifted: %s\n", fmt_local(sr->lifted_at, b, sizeof(b)));
@@ -194,31 +218,38 @@ int cmd_show(struct cli *c, int argc, char **argv)
 {
 	struct store_restriction sr;
 	struct store_history *h = NULL;
+	struct store_dispute *d = NULL;
 	struct store *st;
 	struct args a;
 	char err[1024];
 	long long id = 0;
-	size_t nh = 0;
+	size_t nh = 0, nd = 0;
 	int rc;
 
 	store_restriction_init(&sr);
 	if ((rc = open_view(c, "show", json_only, argc, argv, &a, &id, &st)) == 0) {
 		int found = store_restriction_get(st, id, &sr, err, sizeof(err));
 
-		if (found < 0 || (found == 1 && store_history_list(st, id, &h, &nh, err,
-								       sizeof(err)) != 0)) {
+		if (found < 0 || (found == 1 && (store_history_list(st, id, &h, &nh, err,
+								    sizeof(err)) != 0
+						 || store_dispute_list(st, id, 0, &d, &nd, err,
+								       sizeof(err)) != 0))) {
 			rc = cli_fail(EXIT_STATE, "%s", err);
 		} else if (found == 0) {
 			rc = cli_fail(EXIT_STATE, "show: unknown restriction %lld", id);
 		} else if (args_flag(&a, "json")) {
 			json_t *j = json_restriction(&sr, c->now);
 			json_object_set_new(j, "history", json_history(h, nh));
+			json_object_set_new(j, "disputes", json_disputes(d, nd, 0));
 			rc = json_print(j) ? EXIT_STATE : 0;
 		} else {
 			print_restriction(&sr, h, nh, c->now);
+			if (nd)
+				print_disputes(d, nd);
 		}
 	}
 	store_history_free(h, nh);
+	store_disputes_free(d, nd);
 	store_restriction_clear(&sr);
 	store_close(st);
 	args_free(&a);

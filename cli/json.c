@@ -145,3 +145,27 @@ int json_print(json_t *j)
 		return -1;
 	return 0;
 }
+
+/* json_disputes - a restriction's disputes */
+json_t *json_disputes(const struct store_dispute *d, size_t n, long long rid)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *j;
+
+		if (rid && d[i].restriction_id != rid)
+			continue;
+		j = json_object();
+		json_object_set_new(j, "id", json_integer(d[i].id));
+		json_object_set_new(j, "raised_at", json_time(d[i].raised_at));
+		json_object_set_new(j, "notes", json_str(d[i].notes));
+		json_object_set_new(j, "decided_at", json_time(d[i].decided_at));
+		json_object_set_new(j, "decided_by", json_str(d[i].decided_by));
+		json_object_set_new(j, "outcome", json_str(d[i].outcome));
+		json_object_set_new(j, "decision_notes", json_str(d[i].decision_notes));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}

@@ -28,13 +28,35 @@ static const struct command {
 	  "      --authorised-by NAME [--name NAME] [--case REF] [--notified DATE]\n"
 	  "      [--starts DATE] [--ends DATE] [--review DATE] [--user ID] [--flag ID]\n"
 	  "      [--trial] [--force]" },
+	{ "propose", cmd_propose, "propose SELECTOR... --action A [action options] --reason TEXT\n"
+	  "      --requested-by NAME --criteria LIST [--name NAME] [--case REF] [--starts DATE]\n"
+	  "      [--ends DATE] [--review DATE] [--user ID] [--flag ID] [--trial] [--force]\n"
+	  "      LIST (policy 5.6): handled,decision-right,communication-adequate,\n"
+	  "      misunderstandings-addressed,access-considered,advice-signposted" },
+	{ "approve", cmd_approve, "approve ID --by NAME [--criteria LIST]" },
+	{ "notified", cmd_notified, "notified ID --on DATE            record the written notice" },
+	{ "vary", cmd_vary, "vary ID [action options] --by NAME --reason TEXT [--force]" },
 	{ "lift", cmd_lift, "lift ID --by NAME --reason TEXT" },
+	{ "review", cmd_review, "review ID --by NAME --outcome continue|vary|lift [--notes TEXT]\n"
+	  "      [--next DATE]" },
+	{ "dispute", cmd_dispute, "dispute ID --notes TEXT          record a dispute (policy 6.1)\n"
+	  "  restrictctl dispute ID --decide upheld|varied|lifted --by NAME [--notes TEXT]" },
+	{ "selector", cmd_selector, "selector add|remove USER-ID SELECTOR [--force]" },
 	{ "list", cmd_list, "list [--all] [--due DAYS] [--json]" },
 	{ "show", cmd_show, "show ID [--json]" },
 	{ "users", cmd_users, "users [--json]" },
 	{ "user", cmd_user, "user ID [--json]" },
+	{ "audit", cmd_audit, "audit [--since DATE] [--json]\n"
+	  "  restrictctl audit --verify [--head HASH]  check the hash chain" },
+	{ "import", cmd_import, "import FILE.csv --authorised-by NAME --reason TEXT [--dry-run] [--force]\n"
+	  "      header row: selector,action,name,case,options" },
+	{ "export", cmd_export, "export USER-ID [-o FILE]         everything held on one person (8.2)" },
+	{ "purge", cmd_purge, "purge [--dry-run]                apply the retention schedule" },
 	{ "check", cmd_check, "check --from ADDR [--header-from VALUE] [--sender VALUE]\n"
 	  "      [--reply-to VALUE] --to ADDR [--to ADDR...] [--internal] [--json]" },
+	{ "events", cmd_events, "events [--since DATE] [--user ID] [--queue-id ID] [--message-id ID]\n"
+	  "      [--address ADDR] [--outcome accept|reject|tempfail|hold|redirect] [--json]" },
+	{ "status", cmd_status, "status [--json]                  milter seen recently? counts, sizes, due reviews" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -135,3 +135,47 @@ CREATE INDEX events_queue_id ON events (queue_id);
 CREATE INDEX events_message_id ON events (message_id);
 CREATE INDEX events_person ON events (person, at);
 CREATE INDEX events_counted ON events (at) WHERE counted_users IS NOT NULL;
+
+-- migration 3
+
+-- the restriction lifecycle (SPEC "Lifecycle", policy 5.6, 6.1, 7.2) and
+-- the audit chain. requested_os_user is the OS user (SUDO_USER, else the
+-- login name) who ran `propose`, so `approve` can refuse the same person.
+ALTER TABLE restrictions ADD COLUMN requested_os_user TEXT;
+
+-- set when purge anonymised the user (RecordRetention)
+ALTER TABLE service_users ADD COLUMN anonymised_at INTEGER;
+
+-- disputes (6.1): raised with notes, decided once; one open per restriction
+CREATE TABLE disputes (
+	id		INTEGER PRIMARY KEY,
+	restriction_id	INTEGER NOT NULL REFERENCES restrictions(id),
+	raised_at	INTEGER NOT NULL,
+	notes		TEXT,
+	decided_at	INTEGER,
+	decided_by	TEXT,
+	outcome		TEXT CHECK (outcome IN ('upheld', 'varied', 'lifted')),
+	decision_notes	TEXT
+);
+CREATE INDEX disputes_restriction ON disputes (restriction_id);
+CREATE UNIQUE INDEX disputes_open ON disputes (restriction_id) WHERE decided_at IS NULL;
+
+-- which service users an audit row concerns (for export, 8.2); no foreign
+-- key, so purge can drop old audit rows and their links together
+CREATE TABLE audit_users (
+	audit_id	INTEGER NOT NULL,
+	user_id		INTEGER NOT NULL,
+	PRIMARY KEY (audit_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX audit_users_user ON audit_users (user_id);
+INSERT OR IGNORE INTO audit_users (audit_id, user_id)
+	SELECT id, json_extract(after_json, '$.restriction.user_id') FROM audit
+	WHERE json_valid(after_json)
+	AND json_extract(after_json, '$.restriction.user_id') IS NOT NULL;
+INSERT OR IGNORE INTO audit_users (audit_id, user_id)
+	SELECT id, json_extract(before_json, '$.user_id') FROM audit
+	WHERE json_valid(before_json) AND json_extract(before_json, '$.user_id') IS NOT NULL;
+INSERT OR IGNORE INTO audit_users (audit_id, user_id)
+	SELECT id, json_extract(after_json, '$.user_id') FROM audit
+	WHERE json_valid(after_json) AND json_extract(after_json, '$.user_id') IS NOT NULL;
+CREATE INDEX audit_at ON audit (at);

@@ -397,6 +397,9 @@ int store_migrate(struct store *st, const char *command, const char *before_json
 	for (n = v + 1; n <= mine; n++)
 		if (migrate_to(st, n, err, errlen) != 0)
 			goto fail;
+	/* migration 3 starts the hash chain: hash the rows written before it */
+	if (v < 3 && mine >= 3 && store_chain_seal(st, err, errlen) != 0)
+		goto fail;
 	if (store_audit_append(st, clock_now(), command, before_json, after_json, err, errlen) != 0)
 		goto fail;
 	return store_commit_change(st, err, errlen);

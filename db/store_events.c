@@ -4,10 +4,13 @@
  * The event thread hands over a batch; it is written with one prepared
  * statement inside one BEGIN IMMEDIATE .. COMMIT of its own, so a batch
  * costs one fsync and never touches the generation number that restriction
- * changes bump. Every value is bound, never pasted into SQL.
+ * changes bump. Every value is bound, never pasted into SQL. Reading back
+ * (`restrictctl events`) is one constant query whose filters are bound
+ * values or NULL, and the milter's heartbeat is a few meta rows.
  */
 #include "store_int.h"
 #include "store_events.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,28 @@
 #define EVENT_COUNTED \
 	"SELECT at, COALESCE(message_id, queue_id), counted_users FROM events" \
 	" WHERE counted_users IS NOT NULL AND at >= ? ORDER BY at, id"
+
+#define EVENT_COLUMNS \
+	"id, at, queue_id, message_id, person, user_ids, restriction_ids, actions, matched," \
+	" outcomes, verdict, breach, over_limit, unverified, would, counted_users, recipients," \
+	" internal"
+
+/* a NULL parameter does not filter; ?1 is 0 when there is no --since */
+#define EVENT_QUERY \
+	"SELECT " EVENT_COLUMNS " FROM events e WHERE at >= ?1" \
+	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(e.user_ids) u WHERE u.value = ?2))" \
+	" AND (?3 IS NULL OR queue_id = ?3)" \
+	" AND (?4 IS NULL OR message_id = ?4 OR message_id = '<' || ?4 || '>')" \
+	" AND (?5 IS NULL OR person = ?5 OR EXISTS (SELECT 1 FROM json_each(e.outcomes) o" \
+	"   WHERE json_extract(o.value, '$.address') = ?5" \
+	"   OR EXISTS (SELECT 1 FROM json_each(o.value, '$.to') t WHERE t.value = ?5)))" \
+	" AND (?6 IS NULL OR verdict = ?6 OR EXISTS (SELECT 1 FROM json_each(e.outcomes) o" \
+	"   WHERE json_extract(o.value, '$.outcome') = ?6))" \
+	" ORDER BY at, id"
+
+#define HEARTBEAT_SET \
+	"INSERT INTO meta (key, value) VALUES (?, ?)" \
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
 void store_event_clear(struct store_event *e)
 {
@@ -138,4 +163,140 @@ int store_events_counted(struct store *st, time_t since, store_counted_fn fn, vo
 	}
 	sqlite3_finalize(stmt);
 	return 0;
+}
+
+/* row_event - the current row of EVENT_QUERY into e (owned copies) */
+static void row_event(sqlite3_stmt *stmt, struct store_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->at = store_col_time(stmt, 1);
+	e->queue_id = store_col_dup(stmt, 2);
+	e->message_id = store_col_dup(stmt, 3);
+	e->person = store_col_dup(stmt, 4);
+	e->user_ids = store_col_dup(stmt, 5);
+	e->restriction_ids = store_col_dup(stmt, 6);
+	e->actions = store_col_dup(stmt, 7);
+	e->matched = store_col_dup(stmt, 8);
+	e->outcomes = store_col_dup(stmt, 9);
+	e->verdict = store_col_dup(stmt, 10);
+	e->breach = sqlite3_column_int(stmt, 11);
+	e->over_limit = sqlite3_column_int(stmt, 12);
+	e->unverified = sqlite3_column_int(stmt, 13);
+	e->would = store_col_dup(stmt, 14);
+	e->counted_users = store_col_dup(stmt, 15);
+	e->recipients = (unsigned)sqlite3_column_int64(stmt, 16);
+	e->internal = sqlite3_column_int(stmt, 17);
+}
+
+/* bare_message_id - the Message-ID without its angle brackets (new string) */
+static char *bare_message_id(const char *id)
+{
+	size_t n;
+
+	while (*id == ' ' || *id == '\t')
+		id++;
+	if (*id == '<')
+		id++;
+	n = strlen(id);
+	while (n > 0 && (id[n - 1] == ' ' || id[n - 1] == '\t'))
+		n--;
+	if (n > 0 && id[n - 1] == '>')
+		n--;
+	return xstrndup(id, n);
+}
+
+int store_events_query(struct store *st, const struct store_event_filter *f,
+		       store_events_row_fn fn, void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = store_prepare(st, EVENT_QUERY, err, errlen);
+	struct store_event e;
+	char *mid;
+	int b = 0, rc;
+
+	if (!stmt)
+		return -1;
+	mid = f->message_id ? bare_message_id(f->message_id) : NULL;
+	b |= sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(f->since > 0 ? f->since : 0));
+	b |= f->user_id ? sqlite3_bind_int64(stmt, 2, f->user_id) : sqlite3_bind_null(stmt, 2);
+	b |= store_bind_text(stmt, 3, f->queue_id);
+	b |= store_bind_text(stmt, 4, mid);
+	b |= store_bind_text(stmt, 5, f->address);
+	b |= store_bind_text(stmt, 6, f->outcome);
+	rc = store_bound(st, stmt, b, err, errlen);
+	free(mid);
+	if (rc != 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int stop;
+
+		row_event(stmt, &e);
+		stop = fn(arg, &e);
+		store_event_clear(&e);
+		if (stop) {
+			sqlite3_finalize(stmt);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_error(st, "cannot read the events", err, errlen);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* meta_set - one meta row through the prepared HEARTBEAT_SET; NULL value = SQL NULL */
+static int meta_set(sqlite3_stmt *stmt, const char *key, const char *value)
+{
+	int rc;
+
+	if (store_bind_text(stmt, 1, key) != SQLITE_OK || store_bind_text(stmt, 2, value) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_heartbeat(struct store *st, enum store_heartbeat_kind kind, time_t now, long pid,
+		    const char *version, char *err, size_t errlen)
+{
+	char t[32], p[32];
+	sqlite3_stmt *stmt;
+	int bad = 0;
+
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return store_error(st, "cannot begin the heartbeat", err, errlen);
+	st->in_txn = 2;
+	stmt = store_prepare(st, HEARTBEAT_SET, err, errlen);
+	if (!stmt)
+		goto fail;
+	snprintf(t, sizeof(t), "%lld", (long long)now);
+	snprintf(p, sizeof(p), "%ld", pid);
+	bad |= meta_set(stmt, "milter_seen", t);
+	if (kind == STORE_HB_START) {
+		bad |= meta_set(stmt, "milter_started", t);
+		bad |= meta_set(stmt, "milter_stopped", NULL);
+	}
+	if (kind == STORE_HB_STOP)
+		bad |= meta_set(stmt, "milter_stopped", t);
+	bad |= meta_set(stmt, "milter_pid", p);
+	bad |= meta_set(stmt, "milter_version", version);
+	if (bad) {
+		store_error(st, "cannot write the heartbeat", err, errlen);
+		sqlite3_finalize(stmt);
+		goto fail;
+	}
+	sqlite3_finalize(stmt);
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		store_error(st, "cannot commit the heartbeat", err, errlen);
+		goto fail;
+	}
+	st->in_txn = 0;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }

@@ -15,6 +15,7 @@
 
 /* one events row; every string is owned (NULL = SQL NULL); lists are JSON text */
 struct store_event {
+	long long id;			/* the row's id when read back; not written */
 	time_t at;
 	char *queue_id;			/* "NOQUEUE" when refused before one existed */
 	char *message_id;
@@ -52,5 +53,38 @@ typedef void (*store_counted_fn)(void *arg, time_t at, const char *key,
  */
 int store_events_counted(struct store *st, time_t since, store_counted_fn fn, void *arg,
 			 char *err, size_t errlen);
+
+/* which events store_events_query returns; NULL / 0 members do not filter */
+struct store_event_filter {
+	time_t since;			/* at or after; 0 = from the first */
+	long long user_id;		/* matched this service user */
+	const char *queue_id;
+	const char *message_id;		/* with or without the angle brackets */
+	const char *address;		/* normalised: the person, a recipient or a redirect target */
+	const char *outcome;		/* the verdict or any recipient's outcome */
+};
+
+/* called once per event, oldest first; e is borrowed; non-zero stops the query */
+typedef int (*store_events_row_fn)(void *arg, const struct store_event *e);
+/*
+ * store_events_query - the events f selects, oldest first. Returns 0, the
+ * callback's non-zero value, or -1 with err.
+ */
+int store_events_query(struct store *st, const struct store_event_filter *f,
+		       store_events_row_fn fn, void *arg, char *err, size_t errlen);
+
+/*
+ * The milter's heartbeat: meta rows written by its event thread at start,
+ * every STORE_HEARTBEAT_SECS and at a clean stop, so `restrictctl status`
+ * can tell whether it runs. Like events, these writes never bump the
+ * generation.
+ */
+#define STORE_HEARTBEAT_SECS 30
+
+enum store_heartbeat_kind { STORE_HB_START, STORE_HB_ALIVE, STORE_HB_STOP };
+
+/* store_heartbeat - record that the milter (pid, version) is alive, started or stopped at now */
+int store_heartbeat(struct store *st, enum store_heartbeat_kind kind, time_t now, long pid,
+		    const char *version, char *err, size_t errlen);
 
 #endif

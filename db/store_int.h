@@ -18,6 +18,8 @@ struct store {
 	int writable;
 	int in_txn;			/* 0 none, 1 read, 2 write */
 	int audited;			/* an audit row was written in this write txn */
+	long long audit_id;		/* the last audit row this connection wrote */
+	char audit_head[STORE_HASH_LEN + 1];	/* its hash, "" when none */
 };
 
 /* the embedded schema.sql (generated schema_sql.c) */
@@ -30,6 +32,20 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err, size_t
 /* store_step_done - step a statement that returns no rows, finalize it */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 		    char *err, size_t errlen);
+
+/*
+ * store_chain_hash - SHA-256 of prev_hash and the row's fields as
+ * store_chain.c defines it, lower-case hex into out (>= STORE_HASH_LEN+1).
+ * f holds id, at, os_user, sudo_user, command, before, after; a NULL p is
+ * SQL NULL. Returns 0, or -1 with err.
+ */
+struct chain_field {
+	const void *p;
+	size_t len;
+};
+#define CHAIN_NFIELDS 7
+int store_chain_hash(const char *prev_hash, const struct chain_field *f, char *out,
+		     char *err, size_t errlen);
 
 /* store_bound - b is the OR of bind results: 0, or finalize and -1 with err */
 int store_bound(struct store *st, sqlite3_stmt *stmt, int b, char *err, size_t errlen);

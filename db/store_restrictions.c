@@ -16,7 +16,7 @@
 #define FULL_COLUMNS STORE_RESTRICTION_COLUMNS \
 	", r.status, r.reason, r.authorised_by, r.requested_by, r.criteria, r.flag_id," \
 	" r.notified_on, r.review_due, r.created_at, r.updated_at, r.lifted_at, r.lifted_by," \
-	" r.lift_reason, u.name" \
+	" r.lift_reason, u.name, r.requested_os_user" \
 	" FROM restrictions r JOIN service_users u ON u.id = r.user_id"
 
 void store_restriction_init(struct store_restriction *sr)
@@ -35,6 +35,7 @@ void store_restriction_clear(struct store_restriction *sr)
 	free(sr->criteria);
 	free(sr->lifted_by);
 	free(sr->lift_reason);
+	free(sr->requested_os_user);
 	store_restriction_init(sr);
 }
 
@@ -137,6 +138,7 @@ static int full_row(sqlite3_stmt *stmt, struct store_restriction *sr, char *err,
 	sr->lifted_by = store_col_dup(stmt, c++);
 	sr->lift_reason = store_col_dup(stmt, c++);
 	sr->user_name = store_col_dup(stmt, c++);
+	sr->requested_os_user = store_col_dup(stmt, c++);
 	return 0;
 }
 
@@ -171,8 +173,9 @@ int store_restriction_insert(struct store *st, struct store_restriction *sr,
 		"INSERT INTO restrictions (user_id, action, message, file_mode, mailbox, contact,"
 		" contact_mode, limit_count, limit_period, over, copy_to, trial, status, reason,"
 		" authorised_by, requested_by, criteria, flag_id, notified_on, starts, ends,"
-		" review_due, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)",
+		" review_due, created_at, updated_at, requested_os_user) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+		" ?23, ?23, ?24)",
 		err, errlen);
 	int b = 0;
 
@@ -192,6 +195,7 @@ int store_restriction_insert(struct store *st, struct store_restriction *sr,
 	b |= store_bind_time(stmt, 21, sr->r.ends);
 	b |= sqlite3_bind_int64(stmt, 22, (sqlite3_int64)sr->review_due);
 	b |= sqlite3_bind_int64(stmt, 23, (sqlite3_int64)sr->created_at);
+	b |= store_bind_text(stmt, 24, sr->requested_os_user);
 	if (store_bound(st, stmt, b, err, errlen) != 0
 	    || store_step_done(st, stmt, "cannot add the restriction", err, errlen) != 0)
 		return -1;
@@ -264,6 +268,30 @@ int store_restriction_list(struct store *st, const struct store_filter *f,
 		return -1;
 	}
 	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int store_restriction_set_opts(struct store *st, long long id, const struct action_opts *o,
+			       time_t now, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "UPDATE restrictions SET message = ?3,"
+		" file_mode = ?4, mailbox = ?5, contact = ?6, contact_mode = ?7, limit_count = ?8,"
+		" limit_period = ?9, over = ?10, copy_to = ?11, updated_at = ?12"
+		" WHERE id = ?1 AND action = ?2 AND status IN ('proposed', 'active')", err, errlen);
+	int b = 0;
+
+	if (!stmt)
+		return -1;
+	b |= sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id);
+	b |= bind_opts(stmt, o);
+	b |= sqlite3_bind_int64(stmt, 12, (sqlite3_int64)now);
+	if (store_bound(st, stmt, b, err, errlen) != 0
+	    || store_step_done(st, stmt, "cannot vary the restriction", err, errlen) != 0)
+		return -1;
+	if (sqlite3_changes(st->db) != 1) {
+		snprintf(err, errlen, "restriction %lld is not proposed or active", id);
+		return -1;
+	}
 	return 0;
 }
 

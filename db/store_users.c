@@ -189,21 +189,24 @@ int store_selector_owner(struct store *st, const char *text, long long *user_id,
 	return rc;
 }
 
-int store_selector_list(struct store *st, long long user_id, struct store_selector **v,
-			size_t *n, char *err, size_t errlen)
+/* selector_list - a user's selectors, the removed ones too when all */
+static int selector_list(struct store *st, long long user_id, int all,
+			 struct store_selector **v, size_t *n, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt = store_prepare(st, "SELECT id, user_id, text, kind, key, created_at"
-					   " FROM selectors WHERE user_id = ? AND removed_at IS NULL"
-					   " ORDER BY id", err, errlen);
+	sqlite3_stmt *stmt = store_prepare(st, "SELECT id, user_id, text, kind, key, created_at,"
+					   " removed_at FROM selectors WHERE user_id = ?1"
+					   " AND (?2 = 1 OR removed_at IS NULL) ORDER BY id",
+					   err, errlen);
 	size_t cap = 0;
-	int rc;
+	int rc, b = 0;
 
 	*v = NULL;
 	*n = 0;
 	if (!stmt)
 		return -1;
-	if (store_bound(st, stmt, sqlite3_bind_int64(stmt, 1, (sqlite3_int64)user_id),
-			err, errlen) != 0)
+	b |= sqlite3_bind_int64(stmt, 1, (sqlite3_int64)user_id);
+	b |= sqlite3_bind_int(stmt, 2, all ? 1 : 0);
+	if (store_bound(st, stmt, b, err, errlen) != 0)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct store_selector *s;
@@ -219,6 +222,7 @@ int store_selector_list(struct store *st, long long user_id, struct store_select
 		s->kind = store_col_dup(stmt, 3);
 		s->key = store_col_dup(stmt, 4);
 		s->created_at = store_col_time(stmt, 5);
+		s->removed_at = store_col_time(stmt, 6);
 	}
 	if (rc != SQLITE_DONE) {
 		store_error(st, "cannot list the selectors", err, errlen);
@@ -230,4 +234,16 @@ int store_selector_list(struct store *st, long long user_id, struct store_select
 	}
 	sqlite3_finalize(stmt);
 	return 0;
+}
+
+int store_selector_list(struct store *st, long long user_id, struct store_selector **v,
+			size_t *n, char *err, size_t errlen)
+{
+	return selector_list(st, user_id, 0, v, n, err, errlen);
+}
+
+int store_selector_list_all(struct store *st, long long user_id, struct store_selector **v,
+			    size_t *n, char *err, size_t errlen)
+{
+	return selector_list(st, user_id, 1, v, n, err, errlen);
 }

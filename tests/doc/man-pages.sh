@@ -30,7 +30,7 @@ done
 
 # every restrictctl command in its --help is in restrictctl(8)
 ctl_text=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l -Tutf8 "$doc/restrictctl.8" 2>/dev/null | sed 's/.\x08//g')
-for cmd in $("$top_builddir/cli/restrictctl" --help 2>&1 | sed -n 's/^  *\(restrictctl \)\{0,1\}\([a-z][a-z-]*\).*/\2/p' | sort -u); do
+for cmd in $("$top_builddir/cli/restrictctl" --help 2>&1 | sed -n 's/^  restrictctl \([a-z][a-z-]*\).*/\1/p' | sort -u); do
 	case "$ctl_text" in
 	*"$cmd"*) ok "restrictctl(8) documents $cmd" ;;
 	*) not_ok "restrictctl(8) lacks command $cmd" ;;
