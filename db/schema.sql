@@ -179,3 +179,68 @@ INSERT OR IGNORE INTO audit_users (audit_id, user_id)
 	SELECT id, json_extract(after_json, '$.user_id') FROM audit
 	WHERE json_valid(after_json) AND json_extract(after_json, '$.user_id') IS NOT NULL;
 CREATE INDEX audit_at ON audit (at);
+
+-- migration 4
+
+-- detection (SPEC "Detection"): a flag opens when a person's count reaches
+-- its threshold; at most one open (or escalated) flag per person and kind.
+-- A dismissed flag stays as it was; if the count reaches the threshold
+-- again afterwards a new flag row opens. evidence is bounded JSON
+-- [{"at", "queue_id", "message_id"}]; recipients a JSON list.
+CREATE TABLE flags (
+	id		INTEGER PRIMARY KEY,
+	person		TEXT NOT NULL,
+	user_id		INTEGER,
+	kind		TEXT NOT NULL CHECK (kind IN ('scattergun', 'volume')),
+	status		TEXT NOT NULL CHECK (status IN ('open', 'escalated', 'dismissed', 'cited')),
+	opened_at	INTEGER NOT NULL,
+	updated_at	INTEGER NOT NULL,
+	count		INTEGER NOT NULL,
+	threshold	INTEGER NOT NULL,
+	window_secs	INTEGER NOT NULL,
+	first_at	INTEGER NOT NULL,
+	last_at		INTEGER NOT NULL,
+	messages	INTEGER NOT NULL DEFAULT 0,
+	recipients	TEXT NOT NULL DEFAULT '[]',
+	evidence	TEXT NOT NULL DEFAULT '[]',
+	unverified	INTEGER NOT NULL DEFAULT 0,
+	decided_at	INTEGER,
+	decided_by	TEXT,
+	cited_by	INTEGER REFERENCES restrictions(id)
+);
+CREATE UNIQUE INDEX flags_one_open ON flags (person, kind) WHERE status IN ('open', 'escalated');
+CREATE INDEX flags_person ON flags (person);
+CREATE INDEX flags_updated ON flags (updated_at);
+
+-- novelty fingerprints of each person's earlier correspondence (bounded
+-- per person by the milter), so "new or repeat" survives restarts
+CREATE TABLE fingerprints (
+	id		INTEGER PRIMARY KEY,
+	person		TEXT NOT NULL,
+	message_id	TEXT,
+	at		INTEGER NOT NULL,
+	data		BLOB NOT NULL
+);
+CREATE INDEX fingerprints_person ON fingerprints (person, at);
+
+-- what detection and the digest need from each event: whether it was
+-- counted for detection, the distinct staff recipients it counted, each
+-- applied restriction's effect [{"id", "effect"}], novelty, open flags
+ALTER TABLE events ADD COLUMN detect INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN staff TEXT;
+ALTER TABLE events ADD COLUMN effects TEXT;
+ALTER TABLE events ADD COLUMN novelty TEXT;
+ALTER TABLE events ADD COLUMN novelty_score REAL;
+ALTER TABLE events ADD COLUMN flags TEXT;
+
+-- digests sent (SPEC "The digest"): the next covers from the last sent,
+-- so a catch-up run after downtime neither repeats nor skips events
+CREATE TABLE digests (
+	id		INTEGER PRIMARY KEY,
+	sent_at		INTEGER NOT NULL,
+	since		INTEGER NOT NULL,
+	until		INTEGER NOT NULL,
+	recipients	TEXT NOT NULL,
+	message_id	TEXT,
+	audit_head	TEXT
+);

@@ -120,12 +120,17 @@ fresh
 run audit --verify --head "$head"
 expect_exit 0 "the clean copy verifies"
 
-# a schema-2 database (rows written before the chain): init migrates and seals it
+# a schema-2 database (rows written before the chain): init migrates and seals it.
+# Later migrations' objects are dropped too, so the database really is at 2.
+sqlite3 "$DB" "DROP TABLE flags; DROP TABLE fingerprints; DROP TABLE digests;
+	ALTER TABLE events DROP COLUMN detect; ALTER TABLE events DROP COLUMN staff;
+	ALTER TABLE events DROP COLUMN effects; ALTER TABLE events DROP COLUMN novelty;
+	ALTER TABLE events DROP COLUMN novelty_score; ALTER TABLE events DROP COLUMN flags;"
 sqlite3 "$DB" "UPDATE audit SET prev_hash = NULL, hash = NULL; DROP TABLE disputes;
 	DROP TABLE audit_users; DROP INDEX audit_at; ALTER TABLE restrictions DROP COLUMN requested_os_user;
 	ALTER TABLE service_users DROP COLUMN anonymised_at; PRAGMA user_version = 2;"
 run init
-expect_out_match "^migrated schema version 2 to 3$" "init migrates a schema-2 database"
+expect_out_match "^migrated schema version 2 to [0-9][0-9]*$" "init migrates a schema-2 database"
 run audit --verify
 expect_exit 0 "the rows written before the chain are sealed into it"
 expect_eq "$(sql "SELECT count(*) FROM audit_users WHERE user_id = 2")" "2" \
