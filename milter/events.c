@@ -5,10 +5,14 @@
  * events, writes them in one transaction (store_events_insert) and, when
  * that fails, logs once, reopens the database and tries again after
  * EVENTS_RETRY_MS with the batch still first in line. Nothing on the mail
- * path ever waits for the database.
+ * path ever waits for the database. The same thread writes the milter's
+ * heartbeat (store_heartbeat) at start, every STORE_HEARTBEAT_SECS and at
+ * a clean stop, for `restrictctl status`; like events it never bumps the
+ * generation.
  */
 #include "events.h"
 #include "log.h"
+#include "timeparse.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -16,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define EVENTS_BUSY_MS 5000
 #define EVENTS_STOP_MS 3000
@@ -31,6 +36,7 @@ static struct {
 	char *dbpath;
 	struct store *st;		/* the writer's own connection */
 	int failing;
+	int beat_failing;		/* the last heartbeat could not be written */
 } Q = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* deadline - CLOCK_MONOTONIC now + ms */
@@ -78,6 +84,35 @@ unsigned long events_dropped(void)
 	n = Q.dropped;
 	pthread_mutex_unlock(&Q.lock);
 	return n;
+}
+
+/* heartbeat - tell the database we are alive; a failure is logged once per streak */
+static void heartbeat(enum store_heartbeat_kind kind)
+{
+	char err[1024];
+
+	if ((Q.st != NULL
+	     || store_open(Q.dbpath, STORE_WRITE, EVENTS_BUSY_MS, &Q.st, err, sizeof(err)) == 0)
+	    && store_heartbeat(Q.st, kind, clock_now(), (long)getpid(), RM_VERSION, err,
+			       sizeof(err)) == 0) {
+		Q.beat_failing = 0;
+		return;
+	}
+	if (!Q.beat_failing)
+		log_warn("events: heartbeat: %s", err);
+	Q.beat_failing = 1;
+}
+
+/* beat_if_due - an ALIVE heartbeat when *next has passed, then the next due time */
+static void beat_if_due(struct timespec *next)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < next->tv_sec || (now.tv_sec == next->tv_sec && now.tv_nsec < next->tv_nsec))
+		return;
+	heartbeat(STORE_HB_ALIVE);
+	*next = deadline(STORE_HEARTBEAT_SECS * 1000L);
 }
 
 /* write_batch - write v[0..n); 0 or -1 (logged once per failing streak) */
@@ -135,18 +170,25 @@ static void put_back(struct store_event *v, size_t n)
 	}
 }
 
-/* writer - the thread: wait for events, write them in batches */
+/* writer - the thread: wait for events, write them in batches; beat */
 static void *writer(void *arg)
 {
 	struct store_event *batch = xcalloc(EVENTS_BATCH_MAX, sizeof(*batch));
-	struct timespec stop_by = { 0, 0 }, ts;
+	struct timespec stop_by = { 0, 0 }, ts, beat;
 	size_t n, i;
 
 	(void)arg;
+	heartbeat(STORE_HB_START);
+	beat = deadline(STORE_HEARTBEAT_SECS * 1000L);
 	pthread_mutex_lock(&Q.lock);
 	for (;;) {
-		while (Q.n == 0 && !Q.stop)
-			pthread_cond_wait(&Q.more, &Q.lock);
+		while (Q.n == 0 && !Q.stop) {
+			if (pthread_cond_timedwait(&Q.more, &Q.lock, &beat) == ETIMEDOUT) {
+				pthread_mutex_unlock(&Q.lock);
+				beat_if_due(&beat);
+				pthread_mutex_lock(&Q.lock);
+			}
+		}
 		if (Q.n == 0 && Q.stop)
 			break;
 		if (Q.stop && stop_by.tv_sec == 0)
@@ -156,6 +198,7 @@ static void *writer(void *arg)
 		if (write_batch(batch, n) == 0) {
 			for (i = 0; i < n; i++)
 				store_event_clear(&batch[i]);
+			beat_if_due(&beat);
 			pthread_mutex_lock(&Q.lock);
 			continue;
 		}
@@ -169,6 +212,7 @@ static void *writer(void *arg)
 	if (Q.n > 0)
 		log_err("events: %zu events could not be written before stopping", Q.n);
 	pthread_mutex_unlock(&Q.lock);
+	heartbeat(STORE_HB_STOP);
 	free(batch);
 	return NULL;
 }
