@@ -154,6 +154,29 @@ static struct applied_note *notes_of(const struct decision *d, int *over)
 	return an;
 }
 
+/*
+ * merge_rcpt_notes - what the RCPT decisions applied, folded into the end
+ * of message's notes: a single-contact refusal at RCPT is a breach even
+ * when the recipients left at end of message (the contact) are not.
+ */
+static struct applied_note *merge_rcpt_notes(struct applied_note *an, size_t *n,
+					     const struct msg *m)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->napplied; i++) {
+		for (j = 0; j < *n && an[j].id != m->applied[i].id; j++)
+			;
+		if (j < *n) {
+			an[j].breach |= m->applied[i].breach;
+			continue;
+		}
+		an = xreallocarray(an, *n + 1, sizeof(*an));
+		an[(*n)++] = m->applied[i];
+	}
+	return an;
+}
+
 /* refused_part - " rcpt-refused=a:reject,…" for the log line */
 static void refused_part(struct buf *b, const struct msg *m)
 {
@@ -200,8 +223,10 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what)
 							      r->outcome, r->stage, r->filed, &r->to,
 							      r->restriction_id));
 		}
+		size_t nnotes = d->napplied;
 		an = notes_of(d, &over);
-		applied_lists(&e, an, d->napplied);
+		an = merge_rcpt_notes(an, &nnotes, m);
+		applied_lists(&e, an, nnotes);
 		free(an);
 		e.person = d->person ? xstrdup(d->person) : NULL;
 		e.would = dump(would_json(d));

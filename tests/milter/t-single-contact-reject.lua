@@ -11,6 +11,9 @@ run(function()
 	is(r.rcpt[1], SMFIR_REPLYCODE, "alice refused at RCPT")
 	is(r.rcpt[2], SMFIR_CONTINUE, "contact accepted")
 	is(r.eom, SMFIR_ACCEPT, "delivered to the contact")
+	ok(wait_for(function() return sql("SELECT count(*) FROM events") == "1" end, 3), "event written")
+	is(sql("SELECT breach FROM events ORDER BY id LIMIT 1"), "1",
+	   "the refusal at RCPT is recorded as a breach though the contact got the message")
 
 	r = send(c, { from = "<relay@lists.example>", rcpts = { "<alice@staff.example>" },
 		headers = hdrs("bob@example.org") })
