@@ -20,8 +20,13 @@
 #define ADDR_INPUT_MAX	(2 * ADDR_MAX)
 /* DOMAIN_MAX - longest domain accepted, in octets (RFC 1035 plus slack) */
 #define DOMAIN_MAX	255
-/* UNWRAP_ROUNDS - SRS/BATV layers peeled off at most */
-#define UNWRAP_ROUNDS	4
+/*
+ * UNWRAP_ROUNDS - SRS/BATV layers peeled off at most. Every layer peeled
+ * makes the address shorter, so peeling stops on its own long before this;
+ * peeling every layer keeps normalisation idempotent (a normalised address
+ * normalises to itself, which stored selectors rely on).
+ */
+#define UNWRAP_ROUNDS	ADDR_MAX
 /* BATV_TAG_MAX - longest BATV tag accepted */
 #define BATV_TAG_MAX	64
 
@@ -391,7 +396,7 @@ static enum addr_result domain_norm(const char *s, size_t n, struct buf *out)
 	return domain_check(out);
 }
 
-/* addr_unwrap - peel SRS and BATV layers, SRS first, at most UNWRAP_ROUNDS */
+/* addr_unwrap - peel SRS and BATV layers, SRS first, until none is left */
 static void addr_unwrap(struct addr_parts *p)
 {
 	int round, changed;

@@ -171,17 +171,46 @@ static void addrlist_walk(InternetAddressList *list, int depth, struct addrlist_
 	}
 }
 
-/* addrlist_parse_piece - hand one piece to GMime, colons capped */
+/*
+ * addrlist_parse_piece - hand one piece to GMime, colons capped and
+ * comments dropped: only addr-specs are wanted, and GMime 3.2 leaks on
+ * malformed comments ("=@[](", "d@[\"](" found by fuzzing). Balanced
+ * comments outside quotes and domain literals are skipped whole; any
+ * parenthesis left after that becomes a blank, so GMime never parses a
+ * comment at all.
+ */
 static void addrlist_parse_piece(const char *p, size_t n, struct addrlist_out *o)
 {
 	InternetAddressList *list;
-	size_t i, colons = 0;
-	int blank = 1;
+	size_t i, colons = 0, depth = 0;
+	int blank = 1, quoted = 0, literal = 0;
 
 	buf_reset(&o->piece);
 	for (i = 0; i < n; i++) {
 		char c = p[i];
-		if (c == ':' && ++colons > ADDRLIST_COLONS_MAX)
+		if (depth > 0) {	/* inside a comment: skip, minding escapes and nesting */
+			if (c == '\\')
+				i++;
+			else if (c == '(')
+				depth++;
+			else if (c == ')')
+				depth--;
+			continue;
+		}
+		if (c == '(' && !quoted && !literal) {
+			depth = 1;
+			c = ' ';
+		} else if (c == '"' && !literal) {
+			quoted = !quoted;
+		} else if (c == '[' && !quoted) {
+			literal = 1;
+		} else if (c == ']' && !quoted) {
+			literal = 0;
+		} else if (c == '\\' && quoted && i + 1 < n) {
+			buf_putc(&o->piece, c);
+			c = p[++i];
+		}
+		if (c == '(' || c == ')' || (c == ':' && ++colons > ADDRLIST_COLONS_MAX))
 			c = ' ';
 		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
 			blank = 0;

@@ -644,6 +644,42 @@ static size_t add_table(Suite *s, const char *name, const TTest *t, size_t rows)
 	return rows;
 }
 
+/* found by fuzz_selector: five nested SRS0 layers were peeled only four deep */
+START_TEST(test_addr_nested_srs_normalises_idempotently)
+{
+	static const struct addr_opts o = { "+", 0 };
+	const char *in = "SRS0=h=T1=a.example=SRS0=h=T2=b.example=SRS0=h=T3=c.example="
+			 "SRS0=h=T4=d.example=SRS0=h=T5=e.example=bob@f.example";
+	char *once = NULL, *twice = NULL;
+
+	ck_assert_int_eq(addr_normalise(in, &o, &once), ADDR_OK);
+	ck_assert_int_eq(addr_normalise(once, &o, &twice), ADDR_OK);
+	ck_assert_str_eq(once, twice);
+	ck_assert_str_eq(once, "bob@e.example");
+	free(once);
+	free(twice);
+}
+END_TEST
+
+/* found by fuzz_addr: GMime 3.2 leaked on an unclosed comment after a domain literal */
+START_TEST(test_addrlist_unclosed_comment_after_domain_literal_no_leak)
+{
+	static const char *const inputs[] = {
+		"=@[](", "d@[\"](", "a@[1.2.3.4] (unclosed", "Bob (a (nested) comment) <bob@example.org>",
+		"bob@example.org (Bob Smith)", "\"quoted (not a comment)\" <q@example.org>",
+	};
+	static const size_t want[] = { 0, 0, 1, 1, 1, 1 };
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct strlist l = STRLIST_INIT;
+		size_t n = addrlist_parse(inputs[i], 10, &l);
+		ck_assert_msg(n >= want[i], "\"%s\": %zu addresses, want at least %zu", inputs[i], n, want[i]);
+		strlist_free(&l);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("addr");
@@ -682,6 +718,8 @@ int main(void)
 	tc = tcase_create("addrlist_load");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_addrlist_10000_addresses);
+	tcase_add_test(tc, test_addr_nested_srs_normalises_idempotently);
+	tcase_add_test(tc, test_addrlist_unclosed_comment_after_domain_literal_no_leak);
 	tcase_add_loop_test(tc, test_addrlist_hostile_1mb, 0, (int)N_ELEM(hostile_patterns));
 	suite_add_tcase(s, tc);
 	cases += 1 + N_ELEM(hostile_patterns);
