@@ -144,7 +144,13 @@ static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
 	size_t i, j, k, n = 0;
 
 	for (i = 0; i < s->addrs.n; i++) {
-		size_t nu = snapshot_match(snap, m, s->addrs.v[i], users, DECIDE_MAX_USERS, limit_hits);
+		size_t nu;
+		/* an address seen earlier (envelope = From:) can add no new person */
+		for (k = 0; k < i && strcmp(s->addrs.v[k], s->addrs.v[i]) != 0; k++)
+			;
+		if (k < i)
+			continue;
+		nu = snapshot_match(snap, m, s->addrs.v[i], users, DECIDE_MAX_USERS, limit_hits);
 		for (j = 0; j < nu; j++) {
 			for (k = 0; k < n && out[k].user_id != users[j]; k++)
 				;

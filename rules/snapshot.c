@@ -10,6 +10,7 @@
 #include "ctable.h"
 #include "pattern.h"
 #include "selector.h"
+#include "buf.h"
 #include "xalloc.h"
 
 #include <stdatomic.h>
@@ -19,6 +20,8 @@
 struct regex_sel {
 	pcre2_code *code;
 	long long user_id;
+	char *pattern;			/* owned, for the combined pattern */
+	int in_combined;		/* covered by the snapshot's combined pattern */
 };
 
 struct user_index {
@@ -51,6 +54,7 @@ struct snapshot {
 	struct ctable *exact, *domain, *subdomains;
 	struct regex_sel *regex;
 	size_t nregex;
+	pcre2_code *combined;		/* (?:p1)|(?:p2)|... of the combinable ones, or NULL */
 	struct restriction *restrictions;
 	size_t nrestrictions;
 	const struct restriction **by_user;
@@ -121,11 +125,13 @@ int snapshot_builder_add_selector(struct snapshot_builder *b, long long user_id,
 		b->regex = xreallocarray(b->regex, b->capregex, sizeof(*b->regex));
 	}
 	b->regex[b->nregex].code = pattern_compile(sel.key, err, errlen);
-	selector_clear(&sel);
 	if (b->regex[b->nregex].code == NULL) {
+		selector_clear(&sel);
 		b->nselectors--;
 		return -1;
 	}
+	b->regex[b->nregex].pattern = sel.key;	/* ownership moves */
+	b->regex[b->nregex].in_combined = 0;
 	b->regex[b->nregex++].user_id = user_id;
 	return 0;
 }
@@ -151,8 +157,10 @@ void snapshot_builder_free(struct snapshot_builder *b)
 	pairs_free(&b->exact);
 	pairs_free(&b->domain);
 	pairs_free(&b->subdomains);
-	for (i = 0; i < b->nregex; i++)
+	for (i = 0; i < b->nregex; i++) {
 		pcre2_code_free(b->regex[i].code);
+		free(b->regex[i].pattern);
+	}
 	free(b->regex);
 	for (i = 0; i < b->nrestrictions; i++)
 		restriction_clear(&b->restrictions[i]);
@@ -169,6 +177,50 @@ static int restriction_cmp(const void *a, const void *b)
 	if (x->user_id != y->user_id)
 		return x->user_id < y->user_id ? -1 : 1;
 	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * combinable - may this pattern be joined with others as (?:p)? Not when
+ * it refers to groups by number or name, or resets group numbering: in a
+ * combined pattern those references would point elsewhere.
+ */
+static int combinable(const char *p)
+{
+	static const char *const refs[] = { "(?P", "(?&", "(?R", "(?+", "(?-", "(?|", "(?(",
+					    "(?1", "(?2", "(?3", "(?4", "(?5", "(?6", "(?7",
+					    "(?8", "(?9", "\\g", "\\k", NULL };
+	size_t i;
+
+	for (i = 0; refs[i]; i++)
+		if (strstr(p, refs[i]))
+			return 0;
+	for (; *p; p++)
+		if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * combine_patterns - one pattern for all combinable selectors, so the usual
+ * address (matching none) costs one PCRE2 match instead of one per pattern.
+ */
+static void combine_patterns(struct snapshot *s)
+{
+	struct buf b;
+	char err[512];
+	size_t i, n = 0;
+
+	buf_init(&b);
+	for (i = 0; i < s->nregex; i++) {
+		if (!combinable(s->regex[i].pattern))
+			continue;
+		buf_printf(&b, "%s(?:%s)", n ? "|" : "", s->regex[i].pattern);
+		n++;
+	}
+	if (n >= 2 && (s->combined = pattern_compile(buf_cstr(&b), err, sizeof(err))) != NULL)
+		for (i = 0; i < s->nregex; i++)
+			s->regex[i].in_combined = combinable(s->regex[i].pattern);
+	buf_free(&b);
 }
 
 /* index_users - sort restrictions by user and build the per-user index */
@@ -216,6 +268,7 @@ struct snapshot *snapshot_builder_finish(struct snapshot_builder *b, uint64_t ge
 	b->restrictions = NULL;
 	b->nrestrictions = 0;
 	s->nselectors = b->nselectors;
+	combine_patterns(s);
 	index_users(s);
 	snapshot_builder_free(b);
 	return s;
@@ -236,9 +289,12 @@ void snapshot_unref(struct snapshot *s)
 	ctable_free(s->exact);
 	ctable_free(s->domain);
 	ctable_free(s->subdomains);
-	for (i = 0; i < s->nregex; i++)
+	for (i = 0; i < s->nregex; i++) {
 		pcre2_code_free(s->regex[i].code);
+		free(s->regex[i].pattern);
+	}
 	free(s->regex);
+	pcre2_code_free(s->combined);
 	for (i = 0; i < s->nrestrictions; i++)
 		restriction_clear(&s->restrictions[i]);
 	free(s->restrictions);
@@ -311,6 +367,7 @@ size_t snapshot_match(const struct snapshot *s, struct match_scratch *m,
 	const char *dom = addr_domain(normalised), *p;
 	const long long *u;
 	size_t n = 0, nu, i;
+	int skip_combined;
 
 	u = ctable_lookup(s->exact, normalised, strlen(normalised), &nu, NULL);
 	add_users(users, &n, max, u, nu);
@@ -324,8 +381,13 @@ size_t snapshot_match(const struct snapshot *s, struct match_scratch *m,
 			add_users(users, &n, max, u, nu);
 		}
 	}
+	/* no match of the combined pattern rules out every pattern in it */
+	skip_combined = s->combined && pattern_match(s->combined, m->md, normalised) == 0;
 	for (i = 0; i < s->nregex; i++) {
-		int rc = pattern_match(s->regex[i].code, m->md, normalised);
+		int rc;
+		if (skip_combined && s->regex[i].in_combined)
+			continue;
+		rc = pattern_match(s->regex[i].code, m->md, normalised);
 		if (rc > 0)
 			add_users(users, &n, max, &s->regex[i].user_id, 1);
 		else if (rc < 0 && limit_hits)

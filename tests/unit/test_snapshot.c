@@ -199,6 +199,29 @@ START_TEST(test_snapshot_refcount_outlives_swap)
 }
 END_TEST
 
+START_TEST(test_combined_patterns_match_like_each_alone)
+{
+	static const char *const sels[] = {
+		"/^spam[0-9]+@/", "/@bad\\.example$/", "/^(a)\\1@x\\.example$/",	/* backreference: kept apart */
+		"/^(?:x|y)z@/", "/^(?<n>q)\\k<n>@/",
+	};
+	static const long long users[] = { 1, 2, 3, 4, 5 };
+	static const struct { const char *addr, *want; } cases[] = {
+		{ "spam1@a.example", "1" }, { "x@bad.example", "2" }, { "aa@x.example", "3" },
+		{ "ab@x.example", "" }, { "yz@a.example", "4" }, { "qq@a.example", "5" },
+		{ "spam2@bad.example", "1,2" }, { "nobody@nowhere.example", "" },
+	};
+	struct snapshot *s = build(sels, users, 5);
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(strcmp(match_str(s, cases[i].addr), cases[i].want) == 0,
+			      "%s: got \"%s\", want \"%s\"", cases[i].addr, match_str(s, cases[i].addr),
+			      cases[i].want);
+	snapshot_unref(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("snapshot");
@@ -214,6 +237,7 @@ int main(void)
 	tcase_add_test(tc, test_pcre2_limit_counts_as_no_match);
 	tcase_add_test(tc, test_exact_lookup_probes_at_most_4_at_100000);
 	tcase_add_test(tc, test_snapshot_refcount_outlives_swap);
+	tcase_add_test(tc, test_combined_patterns_match_like_each_alone);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
