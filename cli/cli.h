@@ -225,5 +225,16 @@ int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_flags(struct cli *c, int argc, char **argv);
+int cmd_flag(struct cli *c, int argc, char **argv);
+int cmd_digest(struct cli *c, int argc, char **argv);
+/*
+ * flag_cite - inside a write transaction: restriction rid (0: only check)
+ * cites flag_id, which becomes cited. strict: refuse an unknown flag or
+ * one that is not open or escalated; else only an unknown one. Prints
+ * errors, returns the status.
+ */
+int flag_cite(struct store *st, long long flag_id, long long rid, time_t now, const char *by,
+	      int strict);
 
 #endif

@@ -314,6 +314,9 @@ static int add_write(struct cli *c, struct store *st, struct add_req *q, int *fr
 	q->sr.created_at = c->now;
 	if (store_restriction_insert(st, &q->sr, err, sizeof(err)) != 0)
 		return cli_fail(EXIT_STATE, "%s", err);
+	if (q->sr.flag_id && (rc = flag_cite(st, q->sr.flag_id, q->propose ? 0 : q->sr.r.id,
+					     c->now, q->sr.authorised_by, !q->propose)) != 0)
+		return rc;	/* a proposal cites it when approved */
 	if (store_restriction_get(st, q->sr.r.id, &got, err, sizeof(err)) != 1) {
 		store_restriction_clear(&got);
 		return cli_fail(EXIT_STATE, "%s", err);

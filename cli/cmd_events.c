@@ -67,6 +67,13 @@ static json_t *event_json(const struct store_event *e)
 	json_object_set_new(o, "unverified", json_boolean(e->unverified));
 	json_object_set_new(o, "would", parsed(e->would));
 	json_object_set_new(o, "counted_users", parsed(e->counted_users));
+	json_object_set_new(o, "detect", json_boolean(e->detect));
+	json_object_set_new(o, "staff", parsed(e->staff));
+	json_object_set_new(o, "effects", parsed(e->effects));
+	json_object_set_new(o, "novelty", json_str(e->novelty));
+	json_object_set_new(o, "novelty_score", e->has_novelty_score ? json_real(e->novelty_score)
+							      : json_null());
+	json_object_set_new(o, "flags", parsed(e->flags));
 	return o;
 }
 
@@ -107,6 +114,27 @@ static void recipients_text(struct buf *b, const char *outcomes_json)
 	json_decref(list);
 }
 
+/* detection_text - "novelty=repeat(0.91) flag=scattergun effects=12:file " */
+static void detection_text(struct buf *b, const struct store_event *e)
+{
+	json_t *flags = parsed(e->flags), *effects = parsed(e->effects), *x;
+	size_t i;
+
+	if (e->novelty)
+		buf_printf(b, "novelty=%s(%.2f) ", e->novelty, e->has_novelty_score
+			   ? e->novelty_score : 0.0);
+	json_array_foreach(flags, i, x)
+		buf_printf(b, "flag=%s ", str_or(x));
+	json_array_foreach(effects, i, x)
+		buf_printf(b, "%s%lld:%s", i ? "," : "effects=",
+			   (long long)json_integer_value(json_object_get(x, "id")),
+			   str_or(json_object_get(x, "effect")));
+	if (json_array_size(effects) > 0)
+		buf_putc(b, ' ');
+	json_decref(flags);
+	json_decref(effects);
+}
+
 /* notes_text - internal, breach, over-limit, unverified, what trials would have done */
 static void notes_text(struct buf *b, const struct store_event *e)
 {
@@ -126,6 +154,7 @@ static void notes_text(struct buf *b, const struct store_event *e)
 			   (long long)json_integer_value(json_object_get(w, "id")),
 			   str_or(json_object_get(w, "effect")));
 	json_decref(would);
+	detection_text(b, e);
 	if (b->len > 0)
 		b->data[--b->len] = '\0';
 }

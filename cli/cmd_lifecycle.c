@@ -109,6 +109,8 @@ static int approve_write(struct cli *c, struct store *st, long long id, const ch
 			rc = cli_fail(EXIT_STATE, "approve: %s", err);
 		else
 			rc = cli_step(c, st, id, before, "approved", by, buf_cstr(&notes), 1);
+		if (rc == 0 && sr.flag_id)
+			rc = flag_cite(st, sr.flag_id, id, c->now, by, 0);
 	}
 	store_restriction_clear(&sr);
 	buf_free(&notes);

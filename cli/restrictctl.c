@@ -56,7 +56,11 @@ static const struct command {
 	  "      [--reply-to VALUE] --to ADDR [--to ADDR...] [--internal] [--json]" },
 	{ "events", cmd_events, "events [--since DATE] [--user ID] [--queue-id ID] [--message-id ID]\n"
 	  "      [--address ADDR] [--outcome accept|reject|tempfail|hold|redirect] [--json]" },
+	{ "flags", cmd_flags, "flags [--all] [--json]           scattergun and volume flags (open, escalated)" },
+	{ "flag", cmd_flag, "flag ID --dismiss|--escalate --by NAME  a decision on a flag" },
 	{ "status", cmd_status, "status [--json]                  milter seen recently? counts, sizes, due reviews" },
+	{ "digest", cmd_digest, "digest [--since DATE] [--until DATE] [--format text|html|mime] [--send]\n"
+	  "      [--to ADDR...]                the weekly digest for Heads of Department" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -19,8 +19,8 @@
 #define EVENT_INSERT \
 	"INSERT INTO events (at, queue_id, message_id, person, user_ids, restriction_ids," \
 	" actions, matched, outcomes, verdict, breach, over_limit, unverified, would," \
-	" counted_users, recipients, internal)" \
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" counted_users, recipients, internal, detect, staff, effects, novelty, novelty_score," \
+	" flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 #define EVENT_COUNTED \
 	"SELECT at, COALESCE(message_id, queue_id), counted_users FROM events" \
@@ -29,7 +29,7 @@
 #define EVENT_COLUMNS \
 	"id, at, queue_id, message_id, person, user_ids, restriction_ids, actions, matched," \
 	" outcomes, verdict, breach, over_limit, unverified, would, counted_users, recipients," \
-	" internal"
+	" internal, detect, staff, effects, novelty, novelty_score, flags"
 
 /* a NULL parameter does not filter; ?1 is 0 when there is no --since */
 #define EVENT_QUERY \
@@ -61,6 +61,14 @@ void store_event_clear(struct store_event *e)
 	free(e->verdict);
 	free(e->would);
 	free(e->counted_users);
+	free(e->staff);
+	free(e->effects);
+	free(e->novelty);
+	free(e->flags);
+	for (size_t i = 0; i < e->nflag_writes; i++)
+		store_flag_write_clear(&e->flag_writes[i]);
+	free(e->flag_writes);
+	store_fp_write_free(e->fp);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -70,7 +78,7 @@ static int text_or(sqlite3_stmt *stmt, int i, const char *s, const char *dflt)
 	return store_bind_text(stmt, i, s ? s : dflt);
 }
 
-/* bind_event - the 17 values of one row */
+/* bind_event - the 23 values of one row */
 static int bind_event(sqlite3_stmt *stmt, const struct store_event *e)
 {
 	int b = 0;
@@ -92,7 +100,27 @@ static int bind_event(sqlite3_stmt *stmt, const struct store_event *e)
 	b |= store_bind_text(stmt, 15, e->counted_users);
 	b |= sqlite3_bind_int64(stmt, 16, (sqlite3_int64)e->recipients);
 	b |= sqlite3_bind_int(stmt, 17, e->internal != 0);
+	b |= sqlite3_bind_int(stmt, 18, e->detect != 0);
+	b |= store_bind_text(stmt, 19, e->staff);
+	b |= store_bind_text(stmt, 20, e->effects);
+	b |= store_bind_text(stmt, 21, e->novelty);
+	b |= e->has_novelty_score ? sqlite3_bind_double(stmt, 22, e->novelty_score)
+				  : sqlite3_bind_null(stmt, 22);
+	b |= store_bind_text(stmt, 23, e->flags);
 	return b;
+}
+
+/* detection_rows - the flag and fingerprint rows that go with event e */
+static int detection_rows(struct store *st, const struct store_event *e, long long id,
+			  char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < e->nflag_writes; i++)
+		if (store_flag_apply(st, &e->flag_writes[i], id, e->at, e->queue_id ? e->queue_id
+				     : "NOQUEUE", e->message_id, err, errlen) != 0)
+			return -1;
+	return e->fp ? store_fp_apply(st, e->fp, err, errlen) : 0;
 }
 
 int store_events_insert(struct store *st, const struct store_event *v, size_t n,
@@ -126,6 +154,10 @@ int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 		}
 		sqlite3_reset(stmt);
 		sqlite3_clear_bindings(stmt);
+		if (detection_rows(st, &v[i], sqlite3_last_insert_rowid(st->db), err, errlen) != 0) {
+			sqlite3_finalize(stmt);
+			goto fail;
+		}
 	}
 	sqlite3_finalize(stmt);
 	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -187,6 +219,13 @@ static void row_event(sqlite3_stmt *stmt, struct store_event *e)
 	e->counted_users = store_col_dup(stmt, 15);
 	e->recipients = (unsigned)sqlite3_column_int64(stmt, 16);
 	e->internal = sqlite3_column_int(stmt, 17);
+	e->detect = sqlite3_column_int(stmt, 18);
+	e->staff = store_col_dup(stmt, 19);
+	e->effects = store_col_dup(stmt, 20);
+	e->novelty = store_col_dup(stmt, 21);
+	e->has_novelty_score = sqlite3_column_type(stmt, 22) != SQLITE_NULL;
+	e->novelty_score = sqlite3_column_double(stmt, 22);
+	e->flags = store_col_dup(stmt, 23);
 }
 
 /* bare_message_id - the Message-ID without its angle brackets (new string) */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "store.h"
+#include "store_flags.h"
 
 /* one events row; every string is owned (NULL = SQL NULL); lists are JSON text */
 struct store_event {
@@ -33,6 +34,18 @@ struct store_event {
 	int unverified;
 	int internal;
 	unsigned recipients;
+	/* detection (migration 4) */
+	int detect;			/* counted for scattergun and volume */
+	char *staff;			/* distinct staff recipients it counted, JSON list */
+	char *effects;			/* [{"id", "effect"}] of the applied restrictions */
+	char *novelty;			/* "new" or "repeat", NULL when not judged */
+	double novelty_score;
+	int has_novelty_score;
+	char *flags;			/* open flag kinds of the person, JSON list, NULL none */
+	/* written with the event, in its transaction (never read back here) */
+	struct store_flag_write *flag_writes;
+	size_t nflag_writes;
+	struct store_fp_write *fp;	/* a fingerprint to keep, NULL none */
 };
 
 void store_event_clear(struct store_event *e);	/* frees the strings, zeroes e */

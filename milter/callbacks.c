@@ -32,6 +32,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	c->addrcpt_par = (f0 & SMFIF_ADDRCPT_PAR) != 0;
 	c->nr_conn = (f1 & SMFIP_NR_CONN) != 0;
 	c->nr_hdr = (f1 & SMFIP_NR_HDR) != 0;
+	c->skip = (f1 & SMFIP_SKIP) != 0;
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		conn_free(c);
 		return SMFIS_TEMPFAIL;
@@ -95,6 +96,16 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 	return c && c->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
+/* cb_body - a body chunk: kept for novelty, or skipped; never refuses */
+static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn *c = CONN(ctx);
+
+	if (c == NULL || !c->msg.active)
+		return SMFIS_CONTINUE;	/* EOM tempfails a message without context */
+	return message_body(c, chunk, len);
+}
+
 /* cb_eom - decide for the message and apply */
 static sfsistat cb_eom(SMFICTX *ctx)
 {
@@ -138,6 +149,7 @@ static struct smfiDesc desc = {
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,
+	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,

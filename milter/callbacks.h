@@ -14,7 +14,12 @@
  * the steps we skip or do not answer. Never SMFIP_NR_RCPT (it would turn
  * RCPT refusals into accepts) nor SMFIP_NR_MAIL (MAIL FROM may tempfail).
  */
-#define CALLBACKS_STEPS (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOBODY \
+/*
+ * The body step is taken (novelty needs the text of file and limit mail)
+ * with SMFIP_SKIP: the first chunk of any other message is answered with
+ * SMFIS_SKIP, so it costs one round trip and no more.
+ */
+#define CALLBACKS_STEPS (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP \
 			 | SMFIP_NOEOH | SMFIP_NR_CONN | SMFIP_NR_HDR | SMFIP_HDR_LEADSPC)
 
 /* callbacks_desc - the smfiDesc to register */

@@ -11,10 +11,12 @@
 #include "callbacks.h"
 #include "check.h"
 #include "config.h"
+#include "detection.h"
 #include "events.h"
 #include "limits.h"
 #include "listen.h"
 #include "log.h"
+#include "novelty_mail.h"
 #include "policy.h"
 #include "reload.h"
 #include "addrlist.h"
@@ -165,6 +167,8 @@ int main(int argc, char **argv)
 	reload_stop();
 	events_stop();
 	limits_free();
+	detection_free();
+	novelty_mail_free();
 	if (cfg->pid_file && *cfg->pid_file)
 		(void)unlink(cfg->pid_file);
 	config_unref(cfg);

@@ -28,6 +28,7 @@ struct conn *conn_new(const char *client_addr)
 	buf_init(&c->msg.from);
 	buf_init(&c->msg.sender);
 	buf_init(&c->msg.reply_to);
+	buf_init(&c->msg.body);
 	return c;
 }
 
@@ -45,6 +46,7 @@ void conn_free(struct conn *c)
 	buf_free(&c->msg.from);	/* reset leaves them initialised for the next message */
 	buf_free(&c->msg.sender);
 	buf_free(&c->msg.reply_to);
+	buf_free(&c->msg.body);
 	match_scratch_free(c->scratch);
 	free(c->client_addr);
 	free(c);
@@ -82,12 +84,19 @@ void mctx_reset(struct conn *c)
 	strlist_free(&m->auth_results);
 	strlist_free(&m->prefix_names);
 	free(m->prefix_counts);
+	free(m->list_id);
+	free(m->auto_submitted);
+	free(m->precedence);
+	free(m->content_type);
+	free(m->cte);
+	buf_free(&m->body);
 	memset(m, 0, sizeof(*m));
 	strlist_init(&m->rcpts);
 	strlist_init(&m->prefix_names);
 	buf_init(&m->from);
 	buf_init(&m->sender);
 	buf_init(&m->reply_to);
+	buf_init(&m->body);
 }
 
 void mctx_set_queue_id(struct msg *m, const char *qid)
@@ -167,9 +176,34 @@ void mctx_header(struct msg *m, const char *prefix, const char *name, const char
 		first_value(m, &m->subject, value);
 	else if (strcasecmp(name, "Message-ID") == 0)
 		first_value(m, &m->message_id, value);
+	else if (strcasecmp(name, "List-Id") == 0)
+		first_value(m, &m->list_id, value);
+	else if (strcasecmp(name, "Auto-Submitted") == 0)
+		first_value(m, &m->auto_submitted, value);
+	else if (strcasecmp(name, "Precedence") == 0)
+		first_value(m, &m->precedence, value);
+	else if (strcasecmp(name, "Content-Type") == 0)
+		first_value(m, &m->content_type, value);
+	else if (strcasecmp(name, "Content-Transfer-Encoding") == 0)
+		first_value(m, &m->cte, value);
 	else if (strcasecmp(name, "Authentication-Results") == 0
 		 && m->auth_results.n < MCTX_AUTHRES_MAX && keep(m, strlen(value)))
 		strlist_add(&m->auth_results, value);
+}
+
+int mctx_body(struct msg *m, const unsigned char *chunk, size_t len, size_t max)
+{
+	size_t room = max > m->body.len ? max - m->body.len : 0;
+
+	if (len > room) {
+		buf_append(&m->body, chunk, room);
+		m->body_truncated = 1;
+		return 1;
+	}
+	buf_append(&m->body, chunk, len);
+	if (m->body.len >= max)
+		m->body_truncated = 1;	/* at the cap: whatever follows is ignored */
+	return m->body.len >= max;
 }
 
 /* note_applied - remember a restriction an RCPT decision applied, once */

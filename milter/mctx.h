@@ -65,6 +65,14 @@ struct msg {
 	int overflow;			/* a cap was hit: the message is tempfailed at EOM */
 	struct strlist prefix_names;	/* distinct HeaderPrefix names (first spelling) */
 	unsigned *prefix_counts;	/* occurrences of each, any case */
+	/* detection (first values; NULL when absent) */
+	char *list_id, *auto_submitted, *precedence;
+	char *content_type, *cte;	/* Content-Type, Content-Transfer-Encoding */
+	/* the body, for novelty: collected only when a file or limit restriction applies */
+	int body_decided;		/* the first body chunk was seen */
+	int body_wanted;		/* collect it */
+	int body_truncated;		/* more than NOVELTY_BODY_MAX came: the rest was ignored */
+	struct buf body;
 };
 
 struct conn {
@@ -72,6 +80,7 @@ struct conn {
 	int leadspc;			/* SMFIP_HDR_LEADSPC negotiated */
 	int addrcpt_par;		/* SMFIF_ADDRCPT_PAR negotiated */
 	int nr_conn, nr_hdr;		/* no reply expected at connect, header */
+	int skip;			/* SMFIP_SKIP: the MTA understands SMFIS_SKIP */
 	struct match_scratch *scratch;	/* this connection's PCRE2 match data */
 	struct msg msg;
 };
@@ -94,6 +103,11 @@ void mctx_reset(struct conn *c);
 void mctx_set_queue_id(struct msg *m, const char *qid);
 /* mctx_header - keep what the decision needs from one header */
 void mctx_header(struct msg *m, const char *prefix, const char *name, const char *value);
+/*
+ * mctx_body - keep up to max bytes of body; 0 while more is wanted, 1 once
+ * the cap is reached (the rest is ignored and the body marked truncated)
+ */
+int mctx_body(struct msg *m, const unsigned char *chunk, size_t len, size_t max);
 /* mctx_note_rcpt - remember what an RCPT decision applied and refused */
 void mctx_note_rcpt(struct msg *m, const struct decision *d);
 

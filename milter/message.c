@@ -9,8 +9,10 @@
  */
 #include "message.h"
 #include "apply.h"
+#include "detection.h"
 #include "limits.h"
 #include "log.h"
+#include "novelty_mail.h"
 #include "record.h"
 #include "timeparse.h"
 #include "xalloc.h"
@@ -87,6 +89,63 @@ sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 	return rc;
 }
 
+/* eom_facts - the facts of the end-of-message decision (headers, recipients) */
+static void eom_facts(struct msg_facts *f, struct msg *m, struct limit_txn *txn)
+{
+	facts_init(f, m, PHASE_EOM, txn);
+	f->hdr_from = m->has_from ? buf_cstr(&m->from) : NULL;
+	f->hdr_sender = m->has_sender ? buf_cstr(&m->sender) : NULL;
+	f->hdr_reply_to = m->has_reply_to ? buf_cstr(&m->reply_to) : NULL;
+	f->rcpts = (const char *const *)m->rcpts.v;
+	f->nrcpts = m->rcpts.n;
+	f->auth_results = (const char *const *)m->auth_results.v;
+	f->nauth_results = m->auth_results.n;
+}
+
+/*
+ * body_wanted - can a non-trial file or limit restriction apply? Known from
+ * RCPT for envelope matches; else, when anyone is under one, a decision
+ * with the headers now known (limits not counted)
+ */
+static int body_wanted(struct conn *c)
+{
+	struct msg *m = &c->msg;
+	struct msg_facts f;
+	struct decision d;
+	size_t i;
+	int want;
+
+	if (m->internal || m->unrestricted || m->overflow)
+		return 0;
+	for (i = 0; i < m->napplied; i++)
+		if (!m->applied[i].trial && (m->applied[i].action == ACTION_FILE
+					     || m->applied[i].action == ACTION_LIMIT))
+			return 1;
+	if (!novelty_mail_possible())
+		return 0;
+	eom_facts(&f, m, NULL);
+	f.limit_count = NULL;
+	decision_init(&d);
+	decide(&f, m->view.snap, m->view.pol, c->scratch, &d);
+	want = novelty_mail_applies(&d) != 0;
+	decision_clear(&d);
+	return want;
+}
+
+sfsistat message_body(struct conn *c, const unsigned char *chunk, size_t len)
+{
+	struct msg *m = &c->msg;
+	sfsistat done = c->skip ? SMFIS_SKIP : SMFIS_CONTINUE;
+
+	if (!m->body_decided) {
+		m->body_decided = 1;
+		m->body_wanted = body_wanted(c);
+	}
+	if (!m->body_wanted || m->body_truncated)
+		return done;
+	return mctx_body(m, chunk, len, NOVELTY_BODY_MAX) ? done : SMFIS_CONTINUE;
+}
+
 /* message_key - what a limit counts by: Message-ID, else the queue id */
 static const char *message_key(const struct msg *m)
 {
@@ -104,10 +163,10 @@ static const char *message_key(const struct msg *m)
 static sfsistat eom_unrestricted(SMFICTX *ctx, struct conn *c)
 {
 	if (apply_strip(ctx, &c->msg) != 0) {
-		record_eom(&c->msg, NULL, "tempfail");
+		record_eom(&c->msg, NULL, "tempfail", NULL);
 		return apply_tempfail(ctx, c->msg.queue_id ? c->msg.queue_id : "NOQUEUE");
 	}
-	record_eom(&c->msg, NULL, "accept");
+	record_eom(&c->msg, NULL, "accept", NULL);
 	return SMFIS_ACCEPT;
 }
 
@@ -117,6 +176,7 @@ sfsistat message_eom(SMFICTX *ctx, struct conn *c)
 	struct limit_txn txn = { NULL, 0, 1, NULL, 0 };
 	struct msg_facts f;
 	struct decision d;
+	struct store_event ev;
 	const char *what;
 	sfsistat rc;
 
@@ -127,21 +187,18 @@ sfsistat message_eom(SMFICTX *ctx, struct conn *c)
 	if (m->unrestricted)
 		return eom_unrestricted(ctx, c);
 	txn.key = message_key(m);
-	facts_init(&f, m, PHASE_EOM, &txn);
-	f.hdr_from = m->has_from ? buf_cstr(&m->from) : NULL;
-	f.hdr_sender = m->has_sender ? buf_cstr(&m->sender) : NULL;
-	f.hdr_reply_to = m->has_reply_to ? buf_cstr(&m->reply_to) : NULL;
-	f.rcpts = (const char *const *)m->rcpts.v;
-	f.nrcpts = m->rcpts.n;
-	f.auth_results = (const char *const *)m->auth_results.v;
-	f.nauth_results = m->auth_results.n;
+	eom_facts(&f, m, &txn);
 	decision_init(&d);
 	decide(&f, m->view.snap, m->view.pol, c->scratch, &d);
 	limits_commit(&txn, d.count_users, d.ncount_users, f.now);
 	limits_end(&txn);
+	memset(&ev, 0, sizeof(ev));
+	ev.at = f.now;
+	detection_eom(m, &d, f.now, &ev);
+	novelty_mail_eom(m, &d, f.now, &ev);
 	rc = apply_decision(ctx, c, &d, &what);
 	limits_done(&txn, strcmp(what, "accept") == 0);
-	record_eom(m, &d, what);
+	record_eom(m, &d, what, &ev);
 	decision_clear(&d);
 	return rc;
 }

@@ -13,6 +13,12 @@
 sfsistat message_envfrom(SMFICTX *ctx, struct conn *c, const char *env_from);
 /* message_rcpt - refuse this recipient at RCPT, or remember its argument */
 sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt);
+/*
+ * message_body - one body chunk: at the first, decide whether a file or
+ * limit restriction can apply (else SMFIS_SKIP); keep up to
+ * NOVELTY_BODY_MAX bytes
+ */
+sfsistat message_body(struct conn *c, const unsigned char *chunk, size_t len);
 /* message_eom - decide for the whole message and apply it */
 sfsistat message_eom(SMFICTX *ctx, struct conn *c);
 

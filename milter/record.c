@@ -187,10 +187,53 @@ static void refused_part(struct buf *b, const struct msg *m)
 			   outcome_name(m->refused[i].outcome));
 }
 
+/* refused_effect - what an RCPT refusal by restriction id did: "reject" or "tempfail" */
+static const char *refused_effect(const struct msg *m, long long id)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrefused; i++)
+		if (m->refused[i].restriction_id == id && m->refused[i].outcome == OUTCOME_REJECT)
+			return "reject";
+	return "tempfail";
+}
+
+/*
+ * effects_json - [{"id", "effect"}] of the non-trial restrictions applied
+ * at end of message (d may be NULL) and of those that refused at RCPT only
+ */
+static char *effects_json(const struct msg *m, const struct decision *d)
+{
+	json_t *a = json_array(), *o;
+	size_t i, j;
+
+	for (i = 0; d && i < d->napplied; i++) {
+		if (d->applied[i].trial)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(d->applied[i].id));
+		json_object_set_new(o, "effect", json_string(d->applied[i].effect
+							     ? d->applied[i].effect : "none"));
+		json_array_append_new(a, o);
+	}
+	for (i = 0; i < m->napplied; i++) {
+		for (j = 0; d && j < d->napplied && d->applied[j].id != m->applied[i].id; j++)
+			;
+		if ((d && j < d->napplied) || m->applied[i].trial)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(m->applied[i].id));
+		json_object_set_new(o, "effect", json_string(refused_effect(m, m->applied[i].id)));
+		json_array_append_new(a, o);
+	}
+	return dump(a);
+}
+
 /* event_base - the fields every event has */
 static void event_base(struct store_event *e, const struct msg *m, const char *qid)
 {
-	e->at = clock_now();
+	if (e->at == 0)
+		e->at = clock_now();
 	e->queue_id = xstrdup(qid);
 	if (m->message_id) {
 		const char *p = m->message_id + strspn(m->message_id, " \t\r\n");
@@ -200,7 +243,8 @@ static void event_base(struct store_event *e, const struct msg *m, const char *q
 	e->internal = m->internal;
 }
 
-void record_eom(const struct msg *m, const struct decision *d, const char *what)
+void record_eom(const struct msg *m, const struct decision *d, const char *what,
+		struct store_event *pre)
 {
 	struct store_event e;
 	struct applied_note *an;
@@ -211,7 +255,12 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what)
 	int over = 0;
 
 	memset(&e, 0, sizeof(e));
+	if (pre) {
+		e = *pre;
+		memset(pre, 0, sizeof(*pre));
+	}
 	event_base(&e, m, qid);
+	e.effects = effects_json(m, d);
 	for (i = 0; i < m->nrefused; i++)
 		json_array_append_new(outs, rcpt_json(m->refused[i].address, m->refused[i].outcome,
 						      STAGE_RCPT, 0, NULL, m->refused[i].restriction_id));
@@ -247,6 +296,12 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what)
 	refused_part(&line, m);
 	if (d && strcmp(what, verdict_name(d->verdict)) != 0)
 		buf_printf(&line, " given=%s", what);
+	if (e.detect)
+		buf_puts(&line, " detect=yes");
+	if (e.flags)
+		buf_printf(&line, " flags=%s", e.flags);
+	if (e.novelty)
+		buf_printf(&line, " novelty=%s", e.novelty);
 	log_info("%s", buf_cstr(&line));
 	buf_free(&line);
 	events_push(&e);
@@ -270,6 +325,7 @@ void record_refused(const struct msg *m)
 			verdict = "reject";
 	}
 	applied_lists(&e, m->applied, m->napplied);
+	e.effects = effects_json(m, NULL);
 	e.person = m->person ? xstrdup(m->person) : NULL;
 	e.outcomes = dump(outs);
 	e.verdict = xstrdup(verdict);

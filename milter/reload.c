@@ -11,9 +11,13 @@
  * is logged once.
  */
 #include "reload.h"
+#include "detection.h"
+#include "flagcache.h"
 #include "limits.h"
 #include "log.h"
+#include "novelty_mail.h"
 #include "store.h"
+#include "timeparse.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -33,6 +37,7 @@ static struct {
 	struct snapshot *snap;
 	long long last_good_ms;		/* monotonic time of the last good read */
 	int force;			/* rebuild even if the generation did not move */
+	int reconf;			/* SIGHUP: check detection's windows and thresholds */
 	/* the watch thread's own */
 	struct store *st;
 	char *dbpath;
@@ -91,6 +96,25 @@ static int file_replaced(void)
 	return stat(R.dbpath, &sb) != 0 || sb.st_dev != R.dev || sb.st_ino != R.ino;
 }
 
+/*
+ * detection_refresh - after a rebuild: flag states (restrictctl flag moved
+ * the generation) and the novelty histories of people now under a file or
+ * limit restriction; a failure is logged, the mail path keeps what it has
+ */
+static void detection_refresh(void)
+{
+	char err[1024];
+	long long win;
+
+	pthread_mutex_lock(&R.lock);
+	win = detection_window(R.cfg);
+	pthread_mutex_unlock(&R.lock);
+	if (flagcache_refresh(R.st, clock_now() - (time_t)win, err, sizeof(err)) != 0)
+		log_warn("detection: flags not refreshed: %s", err);
+	if (novelty_mail_refresh(R.st, clock_now(), err, sizeof(err)) != 0)
+		log_warn("novelty: histories not refreshed: %s", err);
+}
+
 /* rebuild - load a new snapshot and swap it in; 1 when the schema is newer */
 static int rebuild(char *err, size_t errlen)
 {
@@ -124,6 +148,7 @@ static int rebuild(char *err, size_t errlen)
 	pthread_mutex_unlock(&R.lock);
 	snapshot_unref(old);
 	R.newer_logged = 0;
+	detection_refresh();
 	return 0;
 }
 
@@ -197,16 +222,43 @@ static void check_once(void)
 	note_result(rc, err);
 }
 
+/* detection_tick - SIGHUP's new windows or thresholds; expiry about once a minute */
+static void detection_tick(long long *last_expire)
+{
+	struct config *cfg;
+	char err[1024];
+	int reconf;
+
+	pthread_mutex_lock(&R.lock);
+	reconf = R.reconf;
+	R.reconf = 0;
+	cfg = config_ref(R.cfg);
+	pthread_mutex_unlock(&R.lock);
+	if (reconf && R.st && detection_reconfigure(R.st, cfg, err, sizeof(err)) < 0) {
+		log_err("detection: %s: keeping the running counters", err);
+		pthread_mutex_lock(&R.lock);
+		R.reconf = 1;	/* try again next tick */
+		pthread_mutex_unlock(&R.lock);
+	}
+	config_unref(cfg);
+	if (now_ms() - *last_expire >= 60000) {
+		detection_expire(clock_now());
+		*last_expire = now_ms();
+	}
+}
+
 /* watch - the thread: check, then sleep until the next tick or stop */
 static void *watch(void *arg)
 {
 	struct timespec ts;
+	long long last_expire = now_ms();
 
 	(void)arg;
 	pthread_mutex_lock(&R.lock);
 	while (!R.stop) {
 		pthread_mutex_unlock(&R.lock);
 		check_once();
+		detection_tick(&last_expire);
 		pthread_mutex_lock(&R.lock);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += RELOAD_INTERVAL_MS * 1000000L;
@@ -234,6 +286,9 @@ int reload_init(struct config *cfg, struct policy *pol, const char *dbpath,
 	if (rc != 0 || rebuild(err, errlen) != 0)
 		return -1;
 	R.last_good_ms = now_ms();
+	if (detection_init(R.st, cfg, err, errlen) != 0
+	    || novelty_mail_refresh(R.st, clock_now(), err, errlen) != 0)
+		return -1;
 	return limits_rebuild(R.st, err, errlen);
 }
 
@@ -334,6 +389,7 @@ int reload_config(void)
 		log_warn("SIGHUP: Socket, Database and User take effect only at restart");
 	R.force = !same_str(pol->subaddress_sep, oldp->subaddress_sep)
 		  || pol->addr.local_part_case_sensitive != oldp->addr.local_part_case_sensitive;
+	R.reconf = 1;
 	R.cfg = cfg;
 	R.pol = pol;
 	pthread_mutex_unlock(&R.lock);

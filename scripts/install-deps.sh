@@ -10,7 +10,8 @@ PACKAGES="gcc make autoconf automake libtool pkgconf
  check python3 python3-jsonschema
  systemd man-db groff-base
  clang libclang-rt-14-dev
- postfix miltertest swaks"
+ postfix miltertest swaks
+ chromium"
 
 missing=""
 for p in $PACKAGES; do

@@ -54,6 +54,10 @@ add_counted "add monitor to an existing user" --user 1 bob2@example.org --action
 add_counted "add watch that started last year" dave@example.org --action watch \
 	--starts 2025-01-01 --review 2025-06-01 --reason warning --authorised-by "Jo Head" \
 	--notified 2025-01-02
+# the flag it cites, as the milter would have opened it
+sql "INSERT INTO flags (id, person, kind, status, opened_at, updated_at, count, threshold,
+	window_secs, first_at, last_at) VALUES (7, 'eve@example.org', 'scattergun', 'open', 0, 0,
+	5, 5, 604800, 0, 0)"
 add_counted "add single-contact" eve@example.org --action single-contact \
 	--contact liaison@staff.example --mode reject --reason "one contact" \
 	--authorised-by "Jo Head" --flag 7

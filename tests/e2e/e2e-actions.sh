@@ -89,7 +89,9 @@ rc() { cat "$PH_DIR/$1.rc"; }
 reply() { ph_reply "$PH_DIR/$1.out" "$2"; }
 to() { ph_delivered_to sink "$1@e2e.example" | tr '\n' ';'; }
 hdr() { ph_header sink "$1@e2e.example" "$2"; }
-ours() { ph_prefixed sink "$1@e2e.example" X-Restriction; }
+# our headers but the novelty one (checked on its own: tests/e2e/e2e-detect.sh)
+ours() { ph_prefixed sink "$1@e2e.example" X-Restriction | grep -v '^X-Restriction-Novelty:'; }
+novelty() { hdr "$1" X-Restriction-Novelty; }
 subject() { hdr "$1" Subject; }
 
 # block, envelope match: refused at RCPT, nothing delivered
@@ -133,6 +135,7 @@ expect_eq "$(ours replyto-only)" "X-Restriction: file; id=$r_block" \
 expect_match "$(reply file-tag .)" '^250 ' "file tag: accepted"
 expect_eq "$(to file-tag)" "alice@staff.example;" "file tag: delivered to the recipient"
 expect_eq "$(ours file-tag)" "X-Restriction: file; id=$r_file" "file tag: tag header"
+expect_eq "$(novelty file-tag)" "new" "file tag: novelty header"
 expect_eq "$(subject file-tag)" "[Read and file] Complaint again" "file tag: subject prefixed"
 
 # file --mode redirect
@@ -185,7 +188,7 @@ expect_eq "$(subject watch)" "Letter watch" "watch: subject untouched"
 # trial: nothing changes on the mail
 expect_match "$(reply trial alice@staff.example)" '^250 ' "trial block: RCPT accepted"
 expect_eq "$(to trial)" "alice@staff.example;" "trial block: delivered"
-expect_eq "$(ours trial)" "" "trial block: no header added"
+expect_eq "$(ours trial)$(novelty trial)" "" "trial block: no header added"
 
 # forged inbound headers are removed, any case
 expect_eq "$(to forged)" "alice@staff.example;" "forged headers: delivered"

@@ -86,7 +86,7 @@ function lead(c)
 	return ""
 end
 
--- send - one message; returns { mail=, rcpt={...}, eom= } replies (eom nil when
+-- send - one message; returns { mail=, rcpt={...}, body=, eom= } replies (eom nil when
 -- every recipient was refused). m: from, rcpts, headers {{name, value}...},
 -- qid, macros {{name, value}...} at MAIL, body
 function send(c, m)
@@ -121,6 +121,7 @@ function send(c, m)
 	if not mt.test_option(c, SMFIP_NOEOH) then must(mt.eoh(c), "eoh") end
 	if not mt.test_option(c, SMFIP_NOBODY) then
 		must(mt.bodystring(c, m.body or "Hello.\r\n"), "body")
+		r.body = mt.getreply(c)
 	end
 	must(mt.eom(c), "eom")
 	r.eom = mt.getreply(c)

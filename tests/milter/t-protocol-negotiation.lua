@@ -1,6 +1,8 @@
 -- t-protocol-negotiation: only the steps and actions used are negotiated;
 -- never SMFIP_NR_RCPT (it would turn RCPT refusals into accepts) nor a
--- no-reply MAIL FROM; an MTA without the needed actions is refused.
+-- no-reply MAIL FROM; an MTA without the needed actions is refused. The
+-- body step is taken, answered SKIP at once for mail no file or limit
+-- restriction applies to.
 dofile(lib)
 run(function()
 	start()
@@ -9,11 +11,13 @@ run(function()
 	ok(not mt.test_option(c, SMFIP_NR_MAIL), "never SMFIP_NR_MAIL")
 	ok(not mt.test_option(c, SMFIP_NR_EOH) or mt.test_option(c, SMFIP_NOEOH), "no EOH step at all")
 	for _, s in ipairs({ { SMFIP_NOHELO, "NOHELO" }, { SMFIP_NOUNKNOWN, "NOUNKNOWN" },
-			{ SMFIP_NODATA, "NODATA" }, { SMFIP_NOBODY, "NOBODY" }, { SMFIP_NOEOH, "NOEOH" },
+			{ SMFIP_NODATA, "NODATA" }, { SMFIP_SKIP, "SKIP" }, { SMFIP_NOEOH, "NOEOH" },
 			{ SMFIP_NR_HDR, "NR_HDR" }, { SMFIP_NR_CONN, "NR_CONN" }, { SMFIP_HDR_LEADSPC, "HDR_LEADSPC" } }) do
 		ok(mt.test_option(c, s[1]), "step negotiated: " .. s[2])
 	end
 	ok(not mt.test_option(c, SMFIP_NOHDRS), "headers are needed")
+	ok(not mt.test_option(c, SMFIP_NOBODY), "the body step is taken (novelty of file and limit mail)")
+	ok(not mt.test_option(c, SMFIP_NR_BODY), "body chunks are answered (so SKIP can end them)")
 	ok(not mt.test_option(c, SMFIP_NORCPT) and not mt.test_option(c, SMFIP_NOMAIL), "MAIL and RCPT are needed")
 	for _, a in ipairs({ { SMFIF_ADDHDRS, "ADDHDRS" }, { SMFIF_CHGHDRS, "CHGHDRS" }, { SMFIF_ADDRCPT, "ADDRCPT" },
 			{ SMFIF_ADDRCPT_PAR, "ADDRCPT_PAR" }, { SMFIF_DELRCPT, "DELRCPT" },
@@ -22,6 +26,10 @@ run(function()
 	end
 	ok(not mt.test_action(c, SMFIF_CHGBODY), "no CHGBODY")
 	ok(not mt.test_action(c, SMFIF_CHGFROM), "no CHGFROM")
+	local r0 = send(c, { from = "<a@example.net>", rcpts = { "<alice@staff.example>" },
+		headers = hdrs("a@example.net") })
+	is(r0.body, SMFIR_SKIP, "no file or limit restriction: the first body chunk is answered SKIP")
+	is(r0.eom, SMFIR_ACCEPT, "and the message accepted")
 	mt.disconnect(c)
 
 	-- an MTA offering no NR steps and no HDR_LEADSPC: headers are answered, values unspaced

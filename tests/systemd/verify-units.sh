@@ -48,6 +48,16 @@ if next=$(systemd-analyze calendar 'Mon *-*-* 08:00:00' 2>/dev/null | grep -i 'n
 else
 	not_ok "calendar expression does not parse"
 fi
+# the digest hands mail to the MTA's setgid sendmail/postdrop, which
+# NoNewPrivileges would silently break; its queue must stay writable
+if grep -q '^NoNewPrivileges=yes' "$tmp/restrict-milter-digest.service"; then
+	not_ok "digest service has NoNewPrivileges=yes (breaks setgid postdrop)"
+else
+	ok "digest service lets setgid postdrop queue the digest"
+fi
+grep -q '^ReadWritePaths=.*/var/spool/postfix/maildrop' "$tmp/restrict-milter-digest.service" \
+	&& ok "digest service can write Postfix's maildrop" \
+	|| not_ok "digest service cannot write Postfix's maildrop"
 
 # sysusers.d and tmpfiles.d lines: fields systemd accepts
 mkdir -p "$tmp/root/etc"
