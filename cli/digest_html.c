@@ -26,11 +26,8 @@ static void tile(struct buf *b, const char *label, long long v, int warn)
 static void html_head(struct buf *b, const struct store_digest *d)
 {
 	char a[64], z[64], line[200];
-	long long escalated = 0;
-	size_t i;
+	long long escalated, pending = digest_flags_pending(d, &escalated);
 
-	for (i = 0; i < d->nflags; i++)
-		escalated += strcmp(d->flags[i].status, "escalated") == 0;
 	snprintf(line, sizeof(line), "Period: %s to %s", digest_when(d->since, a, sizeof(a)),
 		 digest_when(d->until, z, sizeof(z)));
 	ht_tag(b, "p", "meta", line);
@@ -40,7 +37,7 @@ static void html_head(struct buf *b, const struct store_digest *d)
 	buf_puts(b, "<div class=\"tiles\">\n");
 	tile(b, "Restrictions in force", d->in_force, 0);
 	tile(b, "Awaiting authorisation", (long long)d->proposed.n, 1);
-	tile(b, "Flags awaiting a decision", escalated, 1);
+	tile(b, escalated > 0 ? "Flags open, some escalated" : "Flags open", pending, 1);
 	tile(b, "Reviews overdue", (long long)d->overdue.n, 1);
 	tile(b, "Not notified in writing", (long long)d->not_notified.n, 1);
 	tile(b, "Open disputes", (long long)d->disputes.n, 1);

@@ -52,6 +52,8 @@ void digest_html_put(struct buf *b, const char *s);
 #define DIGEST_FLAGS_OPEN 2
 /* digest_flag_in_group - does f belong to that group? */
 int digest_flag_in_group(const struct digest_flag *f, int group);
+/* digest_flags_pending - flags open or escalated; *escalated gets the escalated ones */
+long long digest_flags_pending(const struct store_digest *d, long long *escalated);
 
 /* the person a restriction concerns: "Name (case)" cleaned (new) */
 char *digest_person(const char *name, const char *case_ref);

@@ -28,22 +28,12 @@ static void summary_line(struct buf *b, const char *label, const char *fmt, ...)
 	buf_putc(b, '\n');
 }
 
-/* count_escalated - flags awaiting a decision */
-static long long count_escalated(const struct store_digest *d)
-{
-	long long n = 0;
-	size_t i;
-
-	for (i = 0; i < d->nflags; i++)
-		n += strcmp(d->flags[i].status, "escalated") == 0;
-	return n;
-}
-
 /* text_head - the title, the period and the summary */
 static void text_head(struct buf *b, const struct store_digest *d)
 {
 	char *title = digest_title(d), a[64], z[64];
 	size_t n = digest_width(title);
+	long long escalated, pending = digest_flags_pending(d, &escalated);
 
 	buf_printf(b, "%s\n", title);
 	while (n--)
@@ -57,7 +47,8 @@ static void text_head(struct buf *b, const struct store_digest *d)
 	summary_line(b, "Restrictions in force", "%lld (%lld in trial)", d->in_force,
 		     d->in_force_trial);
 	summary_line(b, "Awaiting authorisation", "%lld", (long long)d->proposed.n);
-	summary_line(b, "Flags awaiting a decision", "%lld", count_escalated(d));
+	summary_line(b, "Flags open", "%lld (%lld escalated, awaiting a decision)", pending,
+		     escalated);
 	summary_line(b, "Reviews overdue", "%lld", (long long)d->overdue.n);
 	summary_line(b, "Reviews due within 30 days", "%lld", (long long)d->review_soon.n);
 	summary_line(b, "Ending within 30 days", "%lld", (long long)d->ending_soon.n);

@@ -187,3 +187,19 @@ int digest_flag_in_group(const struct digest_flag *f, int group)
 
 	return group == 0 ? esc : !esc && (group == 1) == (f->is_new != 0);
 }
+
+long long digest_flags_pending(const struct store_digest *d, long long *escalated)
+{
+	long long n = 0;
+	size_t i;
+
+	*escalated = 0;
+	for (i = 0; i < d->nflags; i++) {
+		if (strcmp(d->flags[i].status, "escalated") == 0)
+			++*escalated;
+		else if (strcmp(d->flags[i].status, "open") != 0)
+			continue;
+		n++;
+	}
+	return n;
+}

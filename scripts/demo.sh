@@ -98,8 +98,18 @@ letter "A. Busive (block) writes to an officer and to complaints" abusive@exampl
 	officer@staff.example,complaints@staff.example
 letter "Someone forwards A. Busive's letter (From: header only)" someone@else.example \
 	officer@staff.example --header "From: A. Busive <abusive@example.org>"
+complaint="The bins in Elm Street were not collected on Monday, Tuesday or Wednesday.
+I reported this on your website and nobody has replied to me."
 letter "P. Sistent (file) writes again" persistent+case@Example.ORG officer@staff.example \
-	--header "Subject: Complaint, again"
+	--header "Subject: Complaint, again" --body "$complaint"
+letter "P. Sistent resends it, re-greeted and reflowed: a repeat, nothing new" \
+	persistent@example.org officer@staff.example --header "Subject: Re: Complaint, again" \
+	--body "Dear Officer,
+
+$(echo "$complaint" | tr '\n' ' ')
+
+Regards,
+P. Sistent"
 letter "S. Catter (single-contact) writes to the chief executive" scatter@example.net \
 	ceo@staff.example
 letter "W. Eekly (limit 1/7d, then hold): first letter this week" weekly@example.com \
@@ -111,11 +121,19 @@ letter "W. Arned (watch)" warned@example.org officer@staff.example
 letter "T. Rial (block, but only on trial)" trial7@example.org officer@staff.example
 letter "A member of the public, with a forged X-Restriction header" someone@public.example \
 	officer@staff.example --add-header "X-Restriction: watch; id=99"
+letter "N. Ewcomer, not restricted, writes to six staff at once (scattergun)" \
+	newcomer@example.net a@staff.example,b@staff.example,c@staff.example,d@staff.example,e@staff.example,f@staff.example
 
-say "5. What the milter recorded (restrictctl events, restrictctl status)"
+say "6. The flag it raised, for a Head of Department to decide on (restrictctl flags)"
+ph_ctl rm flags
+
+say "7. What the milter recorded (restrictctl events, restrictctl status)"
 ph_ctl rm events
 echo
 ph_ctl rm status
+
+say "8. The weekly digest a Head of Department receives (restrictctl digest --format text)"
+ph_ctl rm digest --format text
 
 say "Stopping Postfix, the milter and the sink; removing $PH_DIR"
 ph_teardown
