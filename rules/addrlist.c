@@ -8,8 +8,9 @@
  * at top-level commas first and each piece is parsed on its own: pieces over
  * ADDRLIST_PIECE_MAX octets are cut at every comma, and each keeps at most
  * ADDRLIST_COLONS_MAX colons. The common plain piece ("a@x.example" or
- * "Alice Smith <a@x.example>", ASCII letters and digits only) is taken
- * without GMime, which costs more than the rest of a decision.
+ * "Alice Smith <a@x.example>", ASCII only) is taken
+ * without GMime, which costs more than the rest of a decision. Quoted
+ * phrases ("Jones, A." <a@x.example>) count as plain.
  */
 #include "addrlist.h"
 #include "buf.h"
@@ -225,8 +226,9 @@ static size_t plain_addr_spec(const char *p, size_t n)
 
 /*
  * addrlist_plain - the addr-spec of a plain piece without GMime: blanks, an
- * optional phrase of ASCII letters, digits, '-' and blanks with the address
- * in angle brackets, or a bare address. 1 taken, 0 not plain (ask GMime).
+ * optional phrase of ASCII letters, digits, '-', blanks and quoted strings
+ * of printable ASCII without escapes, with the address in angle brackets;
+ * or a bare address. 1 taken, 0 not plain (ask GMime).
  */
 static int addrlist_plain(const char *p, size_t n, struct addrlist_out *o)
 {
@@ -239,9 +241,19 @@ static int addrlist_plain(const char *p, size_t n, struct addrlist_out *o)
 	if (i == n)
 		return 0;
 	if (p[n - 1] == '>') {
-		while (i < n && (plain_label(p[i]) || p[i] == ' ' || p[i] == '\t'))
+		while (i < n && p[i] != '<') {
+			if (p[i] == '"') {	/* a quoted phrase: printable ASCII, no escapes */
+				for (i++; i < n && p[i] != '"'; i++)
+					if (p[i] == '\\' || p[i] < 0x20 || p[i] > 0x7e)
+						return 0;
+				if (i == n)
+					return 0;
+			} else if (!plain_label(p[i]) && p[i] != ' ' && p[i] != '\t') {
+				return 0;
+			}
 			i++;
-		if (i == n || p[i] != '<')
+		}
+		if (i == n)
 			return 0;
 		a = ++i;
 		n--;

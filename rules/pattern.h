@@ -23,6 +23,9 @@ pcre2_code *pattern_compile(const char *pattern, char *err, size_t errlen);
  * (or another matching error). md must come from pattern_match_data_new.
  */
 int pattern_match(const pcre2_code *code, pcre2_match_data *md, const char *subject);
+/* pattern_match_len - the same with the subject's length known (no strlen) */
+int pattern_match_len(const pcre2_code *code, pcre2_match_data *md, const char *subject,
+		      size_t len);
 pcre2_match_data *pattern_match_data_new(void);
 
 #endif

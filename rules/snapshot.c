@@ -365,35 +365,37 @@ size_t snapshot_match(const struct snapshot *s, struct match_scratch *m,
 		      unsigned *limit_hits)
 {
 	const char *dom = addr_domain(normalised), *p;
+	const char *end = normalised + strlen(normalised);
 	const long long *u;
-	size_t n = 0, nu, i;
+	size_t n = 0, nu, i, len = (size_t)(end - normalised);
 	int skip_combined;
 
-	u = ctable_lookup(s->exact, normalised, strlen(normalised), &nu, NULL);
+	u = ctable_lookup(s->exact, normalised, len, &nu, NULL);
 	add_users(users, &n, max, u, nu);
 	if (*dom) {
-		u = ctable_lookup(s->domain, dom, strlen(dom), &nu, NULL);
+		u = ctable_lookup(s->domain, dom, (size_t)(end - dom), &nu, NULL);
 		add_users(users, &n, max, u, nu);
 		for (p = dom; p; p = strchr(p, '.')) {	/* a.b.c, b.c, c */
 			if (*p == '.')
 				p++;
-			u = ctable_lookup(s->subdomains, p, strlen(p), &nu, NULL);
+			u = ctable_lookup(s->subdomains, p, (size_t)(end - p), &nu, NULL);
 			add_users(users, &n, max, u, nu);
 		}
 	}
 	/* no match of the combined pattern rules out every pattern in it */
-	skip_combined = s->combined && pattern_match(s->combined, m->md, normalised) == 0;
+	skip_combined = s->combined && pattern_match_len(s->combined, m->md, normalised, len) == 0;
 	for (i = 0; i < s->nregex; i++) {
 		int rc;
 		if (skip_combined && s->regex[i].in_combined)
 			continue;
-		rc = pattern_match(s->regex[i].code, m->md, normalised);
+		rc = pattern_match_len(s->regex[i].code, m->md, normalised, len);
 		if (rc > 0)
 			add_users(users, &n, max, &s->regex[i].user_id, 1);
 		else if (rc < 0 && limit_hits)
 			(*limit_hits)++;
 	}
-	qsort(users, n, sizeof(*users), ll_cmp);
+	if (n > 1)
+		qsort(users, n, sizeof(*users), ll_cmp);
 	return n;
 }
 

@@ -524,6 +524,11 @@ static const char *const plain_cases[] = {
 	"alice@ex_ample.com", "al ice@example.com", "alice@@example.com", "<alice@example.com>>",
 	"Alice <<alice@example.com>", "alice@[192.0.2.1]", "a'b@example.com", "1@2.3",
 	"-@-.-", "Alice\r\n <alice@example.com>",
+	"\"Correspondent, A. 12\" <Sender.12+tag@Mail12.Example.NET>", "\"a\"\"b\" <x@y.example>",
+	"\"<evil@x.example>\" <good@y.example>", "\"(c) x: y; z@w\" <a@b.example>",
+	"\"unclosed <a@b.example>", "\"esc\\\" q\" <a@b.example>", "Al \"B\" Cy <a@b.example>",
+	"\"\" <a@b.example>", "\"J\xc3\xb6rg\" <a@b.example>", "\"a\" b@c.example",
+	"\"tab\there\" <a@b.example>", "\"a:b:c:d:e:f:g:h:i:j\" <a@b.example>",
 };
 
 /* gmime_join - the mailboxes GMime itself finds in value, joined by '|' */
