@@ -2,12 +2,17 @@
  * cmd_check.c - `restrictctl check`: what the milter would do with one
  * message, without changing anything.
  *
- * It builds the same policy and snapshot the milter builds and calls the
- * same decide() (phase PHASE_CHECK); nothing here decides anything, it only
- * prints the decision as a table or as SPEC's JSON (check.schema.json).
+ * It builds the same policy the milter builds and calls the same decide()
+ * (phase PHASE_CHECK); nothing here decides anything, it only prints the
+ * decision as a table or as SPEC's JSON (check.schema.json). The snapshot
+ * holds only what the message's senders can match (store_load_candidates:
+ * their domains' selectors, every pattern, those users' restrictions), so
+ * a check costs the same at 100 or 1,000,000 selectors; decide() sees no
+ * difference, since it only ever looks up those addresses.
  */
 #include "cli.h"
 #include "buf.h"
+#include "addrlist.h"
 #include "decide.h"
 #include "xalloc.h"
 
@@ -196,35 +201,99 @@ static void print_decision(const struct decision *d)
 	free(rm);
 }
 
-/* load_snapshot - the restrictions in force, as the milter would load them */
-static int load_snapshot(struct cli *c, const struct policy *pol, struct snapshot **snap)
+/* struct domains - the senders' own domains, and those with every parent */
+struct domains {
+	struct strlist own, parents;
+};
+
+/* add_sender - normalise raw as decide() does and note its domains */
+static void add_sender(struct domains *d, const char *raw, const struct policy *pol)
 {
+	const char *p;
+	char *norm;
+
+	if (addr_normalise(raw, &pol->addr, &norm) != ADDR_OK)
+		return;
+	if (*addr_domain(norm))
+		strlist_add_unique(&d->own, addr_domain(norm));
+	for (p = addr_domain(norm); p && *p; p = strchr(p, '.')) {	/* a.b.c, b.c, c */
+		if (*p == '.')
+			p++;
+		if (*p)
+			strlist_add_unique(&d->parents, p);
+	}
+	free(norm);
+}
+
+/* add_header - every mailbox decide() takes from one header value */
+static void add_header(struct domains *d, const char *value, const struct policy *pol)
+{
+	struct strlist raw = STRLIST_INIT;
+	size_t i;
+
+	if (value == NULL)
+		return;
+	addrlist_parse(value, DECIDE_MAX_HEADER_ADDRS, &raw);
+	for (i = 0; i < raw.n; i++)
+		add_sender(d, raw.v[i], pol);
+	strlist_free(&raw);
+}
+
+/* json_list - l as a compact JSON array (new string) */
+static char *json_list(const struct strlist *l)
+{
+	json_t *a = json_strlist(l);
+	char *out = json_dumps(a, JSON_COMPACT);
+
+	json_decref(a);
+	if (out == NULL)
+		abort();
+	return out;
+}
+
+/* load_snapshot - what the milter would load, as far as f's senders can match it */
+static int load_snapshot(struct cli *c, const struct policy *pol, const struct msg_facts *f,
+			 struct snapshot **snap)
+{
+	struct domains d = { STRLIST_INIT, STRLIST_INIT };
 	struct snapshot_builder *b;
 	struct store *st;
 	uint64_t gen;
-	char err[1024];
+	char err[1024], *own, *parents;
 	int rc;
 
 	if ((rc = cli_open(c, 0, &st)) != 0)
 		return rc;
+	if (f->env_from)
+		add_sender(&d, f->env_from, pol);
+	add_header(&d, f->hdr_from, pol);
+	add_header(&d, f->hdr_sender, pol);
+	add_header(&d, f->hdr_reply_to, pol);
+	own = json_list(&d.own);
+	parents = json_list(&d.parents);
+	strlist_free(&d.own);
+	strlist_free(&d.parents);
 	b = snapshot_builder_new(&pol->addr);
-	if (store_load_snapshot(st, b, &gen, err, sizeof(err)) != 0) {
+	snapshot_builder_no_jit(b);	/* one decision: compiling for speed costs more */
+	rc = store_load_candidates(st, b, own, parents, &gen, err, sizeof(err));
+	free(own);
+	free(parents);
+	store_close(st);
+	if (rc != 0) {
 		snapshot_builder_free(b);
-		store_close(st);
 		return cli_fail(EXIT_STATE, "%s", err);
 	}
 	*snap = snapshot_builder_finish(b, gen);
-	store_close(st);
 	return 0;
 }
 
-/* run_check - decide and print */
-static int run_check(struct cli *c, const struct args *a, const struct policy *pol,
-		     const struct snapshot *snap)
+/* run_check - load, decide and print */
+static int run_check(struct cli *c, const struct args *a, const struct policy *pol)
 {
 	struct msg_facts f;
 	struct decision d;
-	struct match_scratch *m = match_scratch_new();
+	struct snapshot *snap = NULL;
+	struct match_scratch *m;
 	const char **rcpts = xcalloc(a->n + 1, sizeof(*rcpts));
 	size_t i;
 	int rc = 0;
@@ -243,6 +312,11 @@ static int run_check(struct cli *c, const struct args *a, const struct policy *p
 	f.rcpts = rcpts;
 	/* limit counts come from the event log, which arrives with the milter: 0 for now */
 	f.limit_count = NULL;
+	if ((rc = load_snapshot(c, pol, &f, &snap)) != 0) {
+		free(rcpts);
+		return rc;
+	}
+	m = match_scratch_new();
 	decision_init(&d);
 	decide(&f, snap, pol, m, &d);
 	if (args_flag(a, "json"))
@@ -251,6 +325,7 @@ static int run_check(struct cli *c, const struct args *a, const struct policy *p
 		print_decision(&d);
 	decision_clear(&d);
 	match_scratch_free(m);
+	snapshot_unref(snap);
 	free(rcpts);
 	return rc;
 }
@@ -263,7 +338,6 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		{ "internal", ARG_FLAG }, { NULL, ARG_FLAG },
 	};
 	struct policy *pol = NULL;
-	struct snapshot *snap = NULL;
 	struct args a;
 	char err[1024];
 	int rc;
@@ -280,9 +354,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		rc = cli_fail(EXIT_STATE, "%s", err);
 	else if (policy_new(c->cfg, &pol, err, sizeof(err)) != 0)
 		rc = cli_fail(EXIT_STATE, "%s", err);
-	else if ((rc = load_snapshot(c, pol, &snap)) == 0)
-		rc = run_check(c, &a, pol, snap);
-	snapshot_unref(snap);
+	else
+		rc = run_check(c, &a, pol);
 	policy_unref(pol);
 	args_free(&a);
 	return rc;

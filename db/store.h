@@ -370,5 +370,15 @@ int store_user_events(struct store *st, long long user_id, store_event_fn fn, vo
  */
 int store_load_snapshot(struct store *st, struct snapshot_builder *b, uint64_t *generation,
 			char *err, size_t errlen);
+/*
+ * store_load_candidates - the part of that snapshot some known senders can
+ * match: exact selectors in their domains (domains: a JSON array of the
+ * senders' normalised domains), domain and subdomain selectors of those
+ * domains or a parent (parents: a JSON array of both), every pattern, and
+ * the restrictions of those selectors' users. For deciding about a few
+ * addresses (restrictctl check) without loading everything.
+ */
+int store_load_candidates(struct store *st, struct snapshot_builder *b, const char *domains,
+			  const char *parents, uint64_t *generation, char *err, size_t errlen);
 
 #endif

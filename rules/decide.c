@@ -18,9 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* how many mailboxes of one header are matched: a 10,000-address From: must not cost 10,000 lookups */
-#define DECIDE_MAX_HEADER_ADDRS 100
-
 struct person_match {
 	long long user_id;
 	enum matched_kind kind;

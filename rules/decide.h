@@ -46,6 +46,8 @@ enum matched_kind {
 
 /* at most this many service users are matched per decision */
 #define DECIDE_MAX_USERS 64
+/* how many mailboxes of one header are matched: a 10,000-address From: must not cost 10,000 lookups */
+#define DECIDE_MAX_HEADER_ADDRS 100
 
 /*
  * The envelope sender, normalised and matched once per message. A caller

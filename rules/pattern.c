@@ -41,9 +41,13 @@ pcre2_code *pattern_compile(const char *pattern, char *err, size_t errlen)
 			 pattern, (char *)msg, (size_t)erroffset);
 		return NULL;
 	}
+	return code;
+}
+
+void pattern_jit(pcre2_code *code)
+{
 	/* JIT is an optimisation: without it (unsupported CPU) matching still works */
 	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	return code;
 }
 
 pcre2_match_data *pattern_match_data_new(void)
