@@ -16,6 +16,7 @@
 #include "decide.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,10 +202,65 @@ static void print_decision(const struct decision *d)
 	free(rm);
 }
 
-/* struct domains - the senders' own domains, and those with every parent */
+/* struct domains - store_load_candidates' [lo, hi, domain] items, and every domain with parents */
 struct domains {
-	struct strlist own, parents;
+	json_t *exact;
+	struct strlist parents;
 };
+
+/* leading local-part characters whose case variants select index ranges: at most
+ * CHECK_PREFIX of them with at most CHECK_LETTERS letters (2^letters ranges) */
+#define CHECK_PREFIX 8
+#define CHECK_LETTERS 5
+
+/* add_range - the item [p, p with its last byte incremented, dom] */
+static void add_range(json_t *a, const char *p, size_t n, const char *dom)
+{
+	char lo[CHECK_PREFIX + 1], hi[CHECK_PREFIX + 1];
+
+	memcpy(lo, p, n);
+	lo[n] = '\0';
+	memcpy(hi, p, n);
+	hi[n] = '\0';
+	hi[n - 1]++;
+	json_array_append_new(a, json_pack("[sss]", lo, hi, dom));
+}
+
+/*
+ * add_exact - the index ranges of texts an exact selector matching norm
+ * may have: its local part stored under other settings keeps its leading
+ * characters but for (ASCII) case, so every case variant of the first
+ * few of them; a quoted local part ('"'); the whole index when the first
+ * character is not ASCII
+ */
+static void add_exact(json_t *a, const char *norm)
+{
+	const char *dom = addr_domain(norm);
+	char v[CHECK_PREFIX];
+	size_t k = 0, m, letters = 0;
+
+	add_range(a, "\"", 1, dom);
+	while (k < CHECK_PREFIX && norm[k] && norm[k] != '@' && !(norm[k] & 0x80)
+	       && (letters += isalpha((unsigned char)norm[k]) != 0) <= CHECK_LETTERS)
+		k++;
+	if (k == 0) {
+		json_array_append_new(a, json_pack("[sss]", "", "\xf5", dom));
+		return;
+	}
+	for (m = 0; m < (1u << k); m++) {	/* bit i: upper-case character i */
+		size_t i;
+		int repeat = 0;
+		for (i = 0; i < k; i++) {
+			int up = (m >> i) & 1;
+			/* upper-casing a non-letter repeats another variant */
+			repeat |= up && !isalpha((unsigned char)norm[i]);
+			v[i] = (char)(up ? toupper((unsigned char)norm[i])
+				      : tolower((unsigned char)norm[i]));
+		}
+		if (!repeat)
+			add_range(a, v, k, dom);
+	}
+}
 
 /* add_sender - normalise raw as decide() does and note its domains */
 static void add_sender(struct domains *d, const char *raw, const struct policy *pol)
@@ -215,7 +271,7 @@ static void add_sender(struct domains *d, const char *raw, const struct policy *
 	if (addr_normalise(raw, &pol->addr, &norm) != ADDR_OK)
 		return;
 	if (*addr_domain(norm))
-		strlist_add_unique(&d->own, addr_domain(norm));
+		add_exact(d->exact, norm);
 	for (p = addr_domain(norm); p && *p; p = strchr(p, '.')) {	/* a.b.c, b.c, c */
 		if (*p == '.')
 			p++;
@@ -255,11 +311,11 @@ static char *json_list(const struct strlist *l)
 static int load_snapshot(struct cli *c, const struct policy *pol, const struct msg_facts *f,
 			 struct snapshot **snap)
 {
-	struct domains d = { STRLIST_INIT, STRLIST_INIT };
+	struct domains d = { json_array(), STRLIST_INIT };
 	struct snapshot_builder *b;
 	struct store *st;
 	uint64_t gen;
-	char err[1024], *own, *parents;
+	char err[1024], *exact, *parents;
 	int rc;
 
 	if ((rc = cli_open(c, 0, &st)) != 0)
@@ -269,14 +325,16 @@ static int load_snapshot(struct cli *c, const struct policy *pol, const struct m
 	add_header(&d, f->hdr_from, pol);
 	add_header(&d, f->hdr_sender, pol);
 	add_header(&d, f->hdr_reply_to, pol);
-	own = json_list(&d.own);
+	exact = json_dumps(d.exact, JSON_COMPACT);
+	json_decref(d.exact);
 	parents = json_list(&d.parents);
-	strlist_free(&d.own);
+	if (exact == NULL)
+		abort();
 	strlist_free(&d.parents);
 	b = snapshot_builder_new(&pol->addr);
 	snapshot_builder_no_jit(b);	/* one decision: compiling for speed costs more */
-	rc = store_load_candidates(st, b, own, parents, &gen, err, sizeof(err));
-	free(own);
+	rc = store_load_candidates(st, b, exact, parents, &gen, err, sizeof(err));
+	free(exact);
 	free(parents);
 	store_close(st);
 	if (rc != 0) {

@@ -372,13 +372,14 @@ int store_load_snapshot(struct store *st, struct snapshot_builder *b, uint64_t *
 			char *err, size_t errlen);
 /*
  * store_load_candidates - the part of that snapshot some known senders can
- * match: exact selectors in their domains (domains: a JSON array of the
- * senders' normalised domains), domain and subdomain selectors of those
- * domains or a parent (parents: a JSON array of both), every pattern, and
- * the restrictions of those selectors' users. For deciding about a few
+ * match: exact selectors of their domains (exact: a JSON array of [lo, hi,
+ * domain] items, lo <= text < hi the index ranges a sender's address may
+ * have been stored in, see store_snapshot.c), domain and subdomain selectors of
+ * those domains or a parent (parents: a JSON array), every pattern, and the
+ * restrictions of those selectors' users. For deciding about a few
  * addresses (restrictctl check) without loading everything.
  */
-int store_load_candidates(struct store *st, struct snapshot_builder *b, const char *domains,
+int store_load_candidates(struct store *st, struct snapshot_builder *b, const char *exact,
 			  const char *parents, uint64_t *generation, char *err, size_t errlen);
 
 #endif

@@ -30,17 +30,22 @@
 
 /*
  * The selectors that can match the senders of `restrictctl check`, found
- * through the selectors_text index where it can: every pattern ('/' sorts
- * before '0'); domain and subdomain selectors whose text is "@" or "@."
- * and one of the domains or parents in the JSON array ?3; and exact
- * selectors whose text ends in "@" and one of the senders' own domains in
- * ?2 (a scan of the index: the text's local part may have been stored
- * under other local-part settings, which never change the domain), all of
+ * through the selectors_text index: every pattern ('/' sorts before '0');
+ * domain and subdomain selectors whose text is "@" or "@." and one of the
+ * domains or parents in the JSON array ?3; and exact selectors of the
+ * senders' own domains. The text of an exact selector is its address as
+ * normalised when it was added; under other local-part settings (case,
+ * subaddress separator) it may differ from the sender's now, but never in
+ * its domain, and it always starts with the sender's local part but for
+ * case. So each item [lo, hi, d] of the JSON array ?2 selects the index
+ * range lo <= text < hi (the texts starting with one case variant of the
+ * local part's first characters) and keeps those ending in "@d". All of
  * users with a restriction in force at ?1. The full snapshot parses the
  * same texts, so it can match nothing else for these senders.
  */
 #define CANDIDATE_SELECTORS \
-	"WITH a(dom) AS MATERIALIZED (SELECT value FROM json_each(?2))," \
+	"WITH a(lo, hi, dom) AS MATERIALIZED (SELECT json_extract(value, '$[0]')," \
+	"  json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?2))," \
 	" p(dom) AS MATERIALIZED (SELECT value FROM json_each(?3))," \
 	" cand(id, user_id, text) AS (" \
 	"  SELECT s.id, s.user_id, s.text FROM selectors s WHERE s.text >= '/' AND s.text < '0'" \
@@ -49,7 +54,9 @@
 	"   (SELECT '@' || dom FROM p UNION ALL SELECT '@.' || dom FROM p)" \
 	"   AND s.kind IN ('domain', 'subdomains') AND s.removed_at IS NULL" \
 	"  UNION SELECT s.id, s.user_id, s.text FROM a, selectors s" \
-	"   WHERE s.text LIKE '%@' || a.dom AND s.kind = 'exact' AND s.removed_at IS NULL)" \
+	"   WHERE s.text >= a.lo AND s.text < a.hi" \
+	"   AND substr(s.text, -length(a.dom) - 1) = '@' || a.dom" \
+	"   AND s.kind = 'exact' AND s.removed_at IS NULL)" \
 	" SELECT user_id, text FROM cand WHERE user_id IN (SELECT r.user_id FROM restrictions r" \
 	"  WHERE r.status = 'active' AND (r.ends IS NULL OR r.ends > ?1)) ORDER BY id"
 
@@ -154,7 +161,7 @@ int store_load_snapshot(struct store *st, struct snapshot_builder *b, uint64_t *
 	return store_end_read(st, err, errlen);
 }
 
-int store_load_candidates(struct store *st, struct snapshot_builder *b, const char *domains,
+int store_load_candidates(struct store *st, struct snapshot_builder *b, const char *exact,
 			  const char *parents, uint64_t *generation, char *err, size_t errlen)
 {
 	time_t now = clock_now();
@@ -166,7 +173,7 @@ int store_load_candidates(struct store *st, struct snapshot_builder *b, const ch
 	if (store_begin_read(st, err, errlen) != 0)
 		goto out;
 	if (store_get_generation(st, generation, err, errlen) != 0
-	    || load_selectors(st, b, now, CANDIDATE_SELECTORS, domains, parents, &users, err,
+	    || load_selectors(st, b, now, CANDIDATE_SELECTORS, exact, parents, &users, err,
 			      errlen) != 0) {
 		store_rollback(st);
 		goto out;

@@ -2,7 +2,7 @@
  * test_candidates.c - the partial snapshot `restrictctl check` loads
  * (store_load_candidates) decides exactly as the full one the milter loads
  * (store_load_snapshot), for senders that match exact, domain, subdomain
- * and pattern selectors, a key stored under other local-part settings, a
+ * and pattern selectors, keys stored under other local-part settings, a
  * lifted restriction, and nobody; and it holds far fewer selectors.
  */
 #include "addrlist.h"
@@ -14,6 +14,7 @@
 #include "strlist.h"
 
 #include <check.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -33,7 +34,9 @@ static const char *const fixture_sql =
 	"INSERT INTO selectors (user_id, text, kind, key, created_at) VALUES"
 	" (1, 'bob@example.org', 'exact', 'bob@example.org', 0),"
 	/* stored before SubaddressSeparator was '+': the key keeps the tag */
-	" (2, 'Carol+news@Example.org', 'exact', 'carol+news@example.org', 0),"
+	" (2, 'carol+news@example.org', 'exact', 'carol+news@example.org', 0),"
+	/* stored under LocalPartCase sensitive */
+	" (2, 'DAVE@example.org', 'exact', 'DAVE@example.org', 0),"
 	" (3, '@sub.example.net', 'domain', 'sub.example.net', 0),"
 	" (4, '@.example.com', 'subdomains', 'example.com', 0),"
 	" (5, '/^mal.*@x\\.example$/', 'regex', '^mal.*@x\\.example$', 0),"
@@ -85,26 +88,58 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
-/* json_of - l as a JSON array of strings (new) */
+/* json_of - l as a JSON array of strings (new); '"' and '\\' escaped */
 static char *json_of(const struct strlist *l)
 {
 	size_t i, len = 3;
-	char *out;
+	char *out, *o;
 
 	for (i = 0; i < l->n; i++)
-		len += strlen(l->v[i]) + 3;
-	out = calloc(1, len);
-	strcat(out, "[");
+		len += 2 * strlen(l->v[i]) + 3;
+	o = out = calloc(1, len);
+	*o++ = '[';
 	for (i = 0; i < l->n; i++) {
-		strcat(out, i ? ",\"" : "\"");
-		strcat(out, l->v[i]);
-		strcat(out, "\"");
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *p = l->v[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				*o++ = '\\';
+			*o++ = *p;
+		}
+		*o++ = '"';
 	}
-	strcat(out, "]");
+	*o = ']';
 	return out;
 }
 
-/* domains_json - the senders' own domains (*own) and with every parent (*all), as JSON */
+/* exact_items - [lo, hi, domain] JSON items as cmd_check.c makes them (8 leading ASCII chars, 5 letters) */
+static void exact_items(struct strlist *o, const char *norm)
+{
+	const char *dom = addr_domain(norm);
+	char item[512];
+	size_t k = 0, letters = 0;
+
+	snprintf(item, sizeof(item), "[\"\\\"\",\"#\",\"%s\"]", dom);
+	strlist_add_unique(o, item);
+	while (k < 8 && norm[k] && norm[k] != '@' && !(norm[k] & 0x80)
+	       && (letters += isalpha((unsigned char)norm[k]) != 0) <= 5)
+		k++;
+	ck_assert_uint_gt(k, 0);
+	for (unsigned m = 0; m < (1u << k); m++) {
+		char lo[9], hi[9];
+		for (size_t i = 0; i < k; i++)
+			lo[i] = (char)((m >> i) & 1 ? toupper((unsigned char)norm[i])
+				       : tolower((unsigned char)norm[i]));
+		lo[k] = '\0';
+		memcpy(hi, lo, sizeof(hi));
+		hi[k - 1]++;
+		snprintf(item, sizeof(item), "[\"%s\",\"%s\",\"%s\"]", lo, hi, dom);
+		strlist_add_unique(o, item);
+	}
+}
+
+/* domains_json - "c@domain" items (*own, as cmd_check.c makes them) and every domain with its parents (*all), as JSON */
 static void domains_json(const char *const *senders, size_t n, const struct policy *pol,
 			 char **own, char **all)
 {
@@ -118,7 +153,7 @@ static void domains_json(const char *const *senders, size_t n, const struct poli
 		for (size_t k = 0; k < raw.n; k++) {
 			if (addr_normalise(raw.v[k], &pol->addr, &norm) != ADDR_OK)
 				continue;
-			strlist_add_unique(&o, addr_domain(norm));
+			exact_items(&o, norm);
 			for (const char *p = addr_domain(norm); p && *p; p = strchr(p, '.')) {
 				if (*p == '.')
 					p++;
@@ -129,7 +164,13 @@ static void domains_json(const char *const *senders, size_t n, const struct poli
 		}
 		strlist_free(&raw);
 	}
-	*own = json_of(&o);
+	*own = strlist_join(&o, ",");
+	{
+		char *w = malloc(strlen(*own) + 3);
+		sprintf(w, "[%s]", *own);
+		free(*own);
+		*own = w;
+	}
 	*all = json_of(&a);
 	strlist_free(&o);
 	strlist_free(&a);
@@ -168,6 +209,8 @@ START_TEST(test_candidate_snapshot_decides_as_the_full_snapshot)
 		{ "<Bob@Example.ORG>", "Bob <bob@example.org>" },
 		{ "<carol+news@example.org>", NULL },
 		{ "<carol@example.org>", "\"Carol\" <CAROL+x@example.org>" },
+		{ "<Dave@example.org>", NULL },
+		{ "<x@y.example>", "dave+z@example.org" },
 		{ "<x@sub.example.net>", NULL },
 		{ "<x@deeper.sub.example.net>", NULL },
 		{ "<y@a.b.example.com>", "y@example.com" },
@@ -195,7 +238,7 @@ START_TEST(test_candidate_snapshot_decides_as_the_full_snapshot)
 	b = snapshot_builder_new(&pol->addr);
 	ck_assert_msg(store_load_snapshot(st, b, &gen, err, sizeof(err)) == 0, "%s", err);
 	full = snapshot_builder_finish(b, gen);
-	ck_assert_uint_eq(snapshot_selector_count(full), 505);
+	ck_assert_uint_eq(snapshot_selector_count(full), 506);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *senders[2] = { cases[i][0], cases[i][1] ? cases[i][1] : "" };
 		char *doms, *parents, *want, *got;
