@@ -249,6 +249,7 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	store_rollback(st);
+	sqlite3_finalize(st->event_insert);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

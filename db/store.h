@@ -370,5 +370,16 @@ int store_user_events(struct store *st, long long user_id, store_event_fn fn, vo
  */
 int store_load_snapshot(struct store *st, struct snapshot_builder *b, uint64_t *generation,
 			char *err, size_t errlen);
+/*
+ * store_load_candidates - the part of that snapshot some known senders can
+ * match: exact selectors of their domains (exact: a JSON array of [lo, hi,
+ * domain] items, lo <= text < hi the index ranges a sender's address may
+ * have been stored in, see store_snapshot.c), domain and subdomain selectors of
+ * those domains or a parent (parents: a JSON array), every pattern, and the
+ * restrictions of those selectors' users. For deciding about a few
+ * addresses (restrictctl check) without loading everything.
+ */
+int store_load_candidates(struct store *st, struct snapshot_builder *b, const char *exact,
+			  const char *parents, uint64_t *generation, char *err, size_t errlen);
 
 #endif

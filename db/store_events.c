@@ -1,10 +1,10 @@
 /*
  * store_events.c - the milter's event rows (store_events.h).
  *
- * The event thread hands over a batch; it is written with one prepared
- * statement inside one BEGIN IMMEDIATE .. COMMIT of its own, so a batch
- * costs one fsync and never touches the generation number that restriction
- * changes bump. Every value is bound, never pasted into SQL. Reading back
+ * The event thread hands over a batch; it is written with one statement,
+ * prepared once per connection and kept (SQLITE_PREPARE_PERSISTENT), inside
+ * one BEGIN IMMEDIATE .. COMMIT of its own, so a batch costs one fsync and
+ * never touches the generation number that restriction changes bump. Every value is bound, never pasted into SQL. Reading back
  * (`restrictctl events`) is one constant query whose filters are bound
  * values or NULL, and the milter's heartbeat is a few meta rows.
  */
@@ -123,6 +123,19 @@ static int detection_rows(struct store *st, const struct store_event *e, long lo
 	return e->fp ? store_fp_apply(st, e->fp, err, errlen) : 0;
 }
 
+/* insert_stmt - the connection's kept INSERT, prepared on first use; NULL with err */
+static sqlite3_stmt *insert_stmt(struct store *st, char *err, size_t errlen)
+{
+	if (st->event_insert == NULL
+	    && sqlite3_prepare_v3(st->db, EVENT_INSERT, -1, SQLITE_PREPARE_PERSISTENT,
+				  &st->event_insert, NULL) != SQLITE_OK) {
+		store_error(st, "cannot prepare the event insert", err, errlen);
+		sqlite3_finalize(st->event_insert);
+		st->event_insert = NULL;
+	}
+	return st->event_insert;
+}
+
 int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 			char *err, size_t errlen)
 {
@@ -138,34 +151,32 @@ int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_error(st, "cannot begin writing events", err, errlen);
 	st->in_txn = 2;
-	stmt = store_prepare(st, EVENT_INSERT, err, errlen);
+	stmt = insert_stmt(st, err, errlen);
 	if (!stmt)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if (bind_event(stmt, &v[i]) != SQLITE_OK) {
 			store_error(st, "cannot bind an event", err, errlen);
-			sqlite3_finalize(stmt);
-			goto fail;
+			goto fail_stmt;
 		}
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			store_error(st, "cannot write an event", err, errlen);
-			sqlite3_finalize(stmt);
-			goto fail;
+			goto fail_stmt;
 		}
 		sqlite3_reset(stmt);
 		sqlite3_clear_bindings(stmt);
-		if (detection_rows(st, &v[i], sqlite3_last_insert_rowid(st->db), err, errlen) != 0) {
-			sqlite3_finalize(stmt);
+		if (detection_rows(st, &v[i], sqlite3_last_insert_rowid(st->db), err, errlen) != 0)
 			goto fail;
-		}
 	}
-	sqlite3_finalize(stmt);
 	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		store_error(st, "cannot commit events", err, errlen);
 		goto fail;
 	}
 	st->in_txn = 0;
 	return 0;
+fail_stmt:
+	sqlite3_reset(stmt);	/* kept for the next batch: leave it unbound and idle */
+	sqlite3_clear_bindings(stmt);
 fail:
 	store_rollback(st);
 	return -1;

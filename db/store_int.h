@@ -20,6 +20,7 @@ struct store {
 	int audited;			/* an audit row was written in this write txn */
 	long long audit_id;		/* the last audit row this connection wrote */
 	char audit_head[STORE_HASH_LEN + 1];	/* its hash, "" when none */
+	sqlite3_stmt *event_insert;	/* kept prepared by store_events.c, NULL until used */
 };
 
 /* the embedded schema.sql (generated schema_sql.c) */

@@ -1,8 +1,11 @@
 /*
  * events.c - the bounded event queue and its writer thread (events.h).
  *
- * A ring buffer under one mutex. The writer takes up to EVENTS_BATCH_MAX
- * events, writes them in one transaction (store_events_insert) and, when
+ * A ring buffer under one mutex. The writer is signalled only when the
+ * queue goes from empty to non-empty, reaches EVENTS_BATCH_MAX or stops;
+ * once woken it lingers up to EVENTS_LINGER_MS for a fuller batch, then
+ * takes up to EVENTS_BATCH_MAX events, writes them in one transaction
+ * (store_events_insert: one commit, a statement kept prepared) and, when
  * that fails, logs once, reopens the database and tries again after
  * EVENTS_RETRY_MS with the batch still first in line. Nothing on the mail
  * path ever waits for the database. The same thread writes the milter's
@@ -72,7 +75,8 @@ void events_push(struct store_event *e)
 	Q.ring[(Q.head + Q.n) % EVENTS_QUEUE_MAX] = *e;
 	Q.n++;
 	memset(e, 0, sizeof(*e));
-	pthread_cond_signal(&Q.more);
+	if (Q.n == 1 || Q.n == EVENTS_BATCH_MAX)	/* the writer waits for nothing else */
+		pthread_cond_signal(&Q.more);
 	pthread_mutex_unlock(&Q.lock);
 }
 
@@ -170,6 +174,16 @@ static void put_back(struct store_event *v, size_t n)
 	}
 }
 
+/* linger - after a wake-up, wait for a full batch, stop or EVENTS_LINGER_MS; lock held */
+static void linger(void)
+{
+	struct timespec until = deadline(EVENTS_LINGER_MS);
+
+	while (Q.n > 0 && Q.n < EVENTS_BATCH_MAX && !Q.stop)
+		if (pthread_cond_timedwait(&Q.more, &Q.lock, &until) == ETIMEDOUT)
+			break;
+}
+
 /* writer - the thread: wait for events, write them in batches; beat */
 static void *writer(void *arg)
 {
@@ -191,6 +205,7 @@ static void *writer(void *arg)
 		}
 		if (Q.n == 0 && Q.stop)
 			break;
+		linger();
 		if (Q.stop && stop_by.tv_sec == 0)
 			stop_by = deadline(EVENTS_STOP_MS);
 		n = take_batch(batch);

@@ -13,6 +13,8 @@
 
 #define EVENTS_QUEUE_MAX 10000
 #define EVENTS_BATCH_MAX 256
+/* how long the writer waits, once woken, to gather a fuller batch */
+#define EVENTS_LINGER_MS 100
 /* how long a failed write waits before the next try */
 #define EVENTS_RETRY_MS 1000
 

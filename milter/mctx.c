@@ -69,6 +69,7 @@ void mctx_reset(struct conn *c)
 	if (m->view.cfg)
 		reload_view_put(&m->view);
 	free(m->env_from);
+	env_match_clear(&m->env);
 	free(m->queue_id);
 	strlist_free(&m->rcpts);
 	for (i = 0; i < m->nrefused; i++)

@@ -49,6 +49,7 @@ struct msg {
 	int unrestricted;		/* OnDatabaseError accept: no restrictions */
 	int internal;			/* InternalHosts client or authenticated */
 	char *env_from;			/* MAIL FROM argument as given */
+	struct env_match env;		/* env_from normalised and matched once (decide.h) */
 	char *queue_id;			/* macro i, the latest seen; NULL unknown */
 	struct strlist rcpts;		/* accepted recipients' exact RCPT arguments */
 	struct rcpt_note *refused;

@@ -42,7 +42,7 @@ sfsistat message_envfrom(SMFICTX *ctx, struct conn *c, const char *env_from)
 }
 
 /* facts_init - what every decision of this message shares */
-static void facts_init(struct msg_facts *f, const struct msg *m, enum decide_phase phase,
+static void facts_init(struct msg_facts *f, struct msg *m, enum decide_phase phase,
 		       struct limit_txn *txn)
 {
 	memset(f, 0, sizeof(*f));
@@ -50,6 +50,7 @@ static void facts_init(struct msg_facts *f, const struct msg *m, enum decide_pha
 	f->now = clock_now();
 	f->internal = m->internal;
 	f->env_from = m->env_from;
+	f->env = &m->env;	/* same view (snapshot, policy) for the whole message */
 	f->limit_count = limits_count;
 	f->limit_arg = txn;
 }

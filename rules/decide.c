@@ -18,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* how many mailboxes of one header are matched: a 10,000-address From: must not cost 10,000 lookups */
-#define DECIDE_MAX_HEADER_ADDRS 100
-#define DECIDE_MAX_USERS 64
-
 struct person_match {
 	long long user_id;
 	enum matched_kind kind;
@@ -116,18 +112,43 @@ static void senders_add_header(struct senders *s, const char *value, enum matche
 	strlist_free(&raw);
 }
 
-/* collect_senders - the addresses checked, in SPEC's order */
-static void collect_senders(const struct msg_facts *f, const struct addr_opts *o,
-			    struct senders *s, struct decision *d)
+void env_match_clear(struct env_match *e)
 {
-	char *norm;
+	if (e == NULL)
+		return;
+	free(e->norm);
+	memset(e, 0, sizeof(*e));
+}
 
-	if (f->env_from == NULL || addr_normalise(f->env_from, o, &norm) == ADDR_NULL)
+/* env_normalise - the envelope sender normalised once into env */
+static void env_normalise(const char *env_from, const struct addr_opts *o, struct env_match *env)
+{
+	if (env->normalised)
+		return;
+	env->result = addr_normalise(env_from, o, &env->norm);
+	if (env->result != ADDR_OK) {
+		free(env->norm);
+		env->norm = NULL;
+	}
+	env->normalised = 1;
+}
+
+/* collect_senders - the addresses checked, in SPEC's order; the envelope's first */
+static void collect_senders(const struct msg_facts *f, const struct addr_opts *o,
+			    struct env_match *env, struct senders *s, struct decision *d)
+{
+	if (f->env_from != NULL)
+		env_normalise(f->env_from, o, env);
+	if (f->env_from == NULL || env->result == ADDR_NULL)
 		d->sender_null = 1;
-	else if (norm != NULL)
-		free(norm);
-	if (f->env_from)
-		senders_add(s, f->env_from, MATCHED_ENVELOPE_FROM, o);
+	if (f->env_from && env->result == ADDR_OK) {
+		if (s->addrs.n == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 8;
+			s->kinds = xreallocarray(s->kinds, s->cap, sizeof(*s->kinds));
+		}
+		s->kinds[s->addrs.n] = MATCHED_ENVELOPE_FROM;
+		strlist_add(&s->addrs, env->norm);
+	}
 	if (f->phase == PHASE_RCPT)
 		return;
 	senders_add_header(s, f->hdr_from, MATCHED_HEADER_FROM, o);
@@ -135,12 +156,27 @@ static void collect_senders(const struct msg_facts *f, const struct addr_opts *o
 	senders_add_header(s, f->hdr_reply_to, MATCHED_HEADER_REPLY_TO, o);
 }
 
+/* env_users - the envelope sender's users, matched once per env_match */
+static const long long *env_users(const struct snapshot *snap, struct match_scratch *m,
+				  struct env_match *env, size_t *nu, unsigned *limit_hits)
+{
+	if (!env->matched) {
+		env->nusers = snapshot_match(snap, m, env->norm, env->users, DECIDE_MAX_USERS,
+					     &env->limit_hits);
+		env->matched = 1;
+	}
+	*limit_hits += env->limit_hits;	/* reported by every decision, as when matched anew */
+	*nu = env->nusers;
+	return env->users;
+}
+
 /* match_people - each matched user once, with the first address that matched */
 static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
-			   const struct senders *s, struct person_match *out, size_t max,
-			   unsigned *limit_hits)
+			   const struct senders *s, struct env_match *env,
+			   struct person_match *out, size_t max, unsigned *limit_hits)
 {
-	long long users[DECIDE_MAX_USERS];
+	long long found[DECIDE_MAX_USERS];
+	const long long *users;
 	size_t i, j, k, n = 0;
 
 	for (i = 0; i < s->addrs.n; i++) {
@@ -150,7 +186,12 @@ static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
 			;
 		if (k < i)
 			continue;
-		nu = snapshot_match(snap, m, s->addrs.v[i], users, DECIDE_MAX_USERS, limit_hits);
+		if (i == 0 && s->kinds[0] == MATCHED_ENVELOPE_FROM) {
+			users = env_users(snap, m, env, &nu, limit_hits);
+		} else {
+			nu = snapshot_match(snap, m, s->addrs.v[i], found, DECIDE_MAX_USERS, limit_hits);
+			users = found;
+		}
 		for (j = 0; j < nu; j++) {
 			for (k = 0; k < n && out[k].user_id != users[j]; k++)
 				;
@@ -477,16 +518,18 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	    const struct policy *pol, struct match_scratch *scratch, struct decision *d)
 {
 	struct senders s = { STRLIST_INIT, NULL, 0 };
+	struct env_match own, *env = f->env ? f->env : &own;
 	struct person_match pm[DECIDE_MAX_USERS];
 	enum effect_rank *best;
 	size_t npm, i, j, nr;
 	int verified;
 
+	memset(&own, 0, sizeof(own));
 	init_rcpts(f, pol, d);
 	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
 	if (!f->internal) {
-		collect_senders(f, &pol->addr, &s, d);
-		npm = match_people(snap, scratch, &s, pm, DECIDE_MAX_USERS, &d->limit_hits);
+		collect_senders(f, &pol->addr, env, &s, d);
+		npm = match_people(snap, scratch, &s, env, pm, DECIDE_MAX_USERS, &d->limit_hits);
 		person_key(&s, pm, npm, d);
 		verified = from_verified(f, pol, &s);
 		for (i = 0; i < npm; i++) {
@@ -500,5 +543,6 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	free(best);
 	strlist_free(&s.addrs);
 	free(s.kinds);
+	env_match_clear(&own);
 	decide_finish(f, pol, snap, d);
 }

@@ -44,6 +44,31 @@ enum matched_kind {
 	MATCHED_HEADER_REPLY_TO,
 };
 
+/* at most this many service users are matched per decision */
+#define DECIDE_MAX_USERS 64
+/* how many mailboxes of one header are matched: a 10,000-address From: must not cost 10,000 lookups */
+#define DECIDE_MAX_HEADER_ADDRS 100
+
+/*
+ * The envelope sender, normalised and matched once per message. A caller
+ * that decides several times for one message with the same snapshot and
+ * policy (the milter: every RCPT, the body check, end of message) passes
+ * the same struct, zeroed before the first decision; decide() fills it on
+ * first use and reuses it after. Clear it with env_match_clear when the
+ * message ends. Never share one between snapshots, policies or senders.
+ */
+struct env_match {
+	int normalised;			/* result and norm are set */
+	int matched;			/* users, nusers and limit_hits are set */
+	enum addr_result result;	/* addr_normalise's */
+	char *norm;			/* owned; NULL unless ADDR_OK */
+	long long users[DECIDE_MAX_USERS];
+	size_t nusers;
+	unsigned limit_hits;		/* PCRE2 limits hit matching it */
+};
+
+void env_match_clear(struct env_match *e);	/* frees, zeroes; accepts NULL */
+
 /* the count a limit restriction needs; supplied by the caller */
 typedef unsigned (*limit_count_fn)(void *arg, long long user_id, long long period, time_t now);
 
@@ -62,6 +87,7 @@ struct msg_facts {
 	size_t nauth_results;
 	limit_count_fn limit_count;	/* NULL: every count is 0 */
 	void *limit_arg;
+	struct env_match *env;		/* the message's envelope match, NULL: match anew */
 };
 
 struct reply {

@@ -206,22 +206,30 @@ static void log_summary(const struct msg_facts *f, struct decision *d, int nofil
 	struct buf b;
 	size_t i;
 
+	/* buf_puts rather than one printf per item: this runs for every decision */
 	buf_init(&b);
-	buf_printf(&b, "verdict=%s", verdict_name(d->verdict));
+	buf_puts(&b, "verdict=");
+	buf_puts(&b, verdict_name(d->verdict));
 	if (f->internal)
 		buf_puts(&b, " internal=yes");
 	for (i = 0; i < d->napplied; i++) {
 		const struct applied *a = &d->applied[i];
-		buf_printf(&b, "%s%lld:%s%s:%s%s%s", i ? "," : " restrictions=", a->id,
-			   action_name(a->action), a->trial ? "(trial)" : "",
-			   matched_kind_name(a->matched), a->breach ? ":breach" : "",
-			   a->unverified ? ":unverified" : "");
+		buf_printf(&b, "%s%lld:", i ? "," : " restrictions=", a->id);
+		buf_puts(&b, action_name(a->action));
+		buf_puts(&b, a->trial ? "(trial):" : ":");
+		buf_puts(&b, matched_kind_name(a->matched));
+		buf_puts(&b, a->breach ? ":breach" : "");
+		buf_puts(&b, a->unverified ? ":unverified" : "");
 	}
 	for (i = 0; i < d->nrcpts; i++) {
 		const struct rcpt_result *r = &d->rcpts[i];
-		buf_printf(&b, "%s%s:%s:%s%s", i ? "," : " rcpts=",
-			   r->address ? r->address : "(invalid)", outcome_name(r->outcome),
-			   stage_name(r->stage), r->filed ? ":filed" : "");
+		buf_puts(&b, i ? "," : " rcpts=");
+		buf_puts(&b, r->address ? r->address : "(invalid)");
+		buf_putc(&b, ':');
+		buf_puts(&b, outcome_name(r->outcome));
+		buf_putc(&b, ':');
+		buf_puts(&b, stage_name(r->stage));
+		buf_puts(&b, r->filed ? ":filed" : "");
 	}
 	if (nofiling)
 		buf_puts(&b, " filing=unset");

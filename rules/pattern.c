@@ -41,9 +41,13 @@ pcre2_code *pattern_compile(const char *pattern, char *err, size_t errlen)
 			 pattern, (char *)msg, (size_t)erroffset);
 		return NULL;
 	}
+	return code;
+}
+
+void pattern_jit(pcre2_code *code)
+{
 	/* JIT is an optimisation: without it (unsupported CPU) matching still works */
 	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	return code;
 }
 
 pcre2_match_data *pattern_match_data_new(void)
@@ -57,10 +61,19 @@ pcre2_match_data *pattern_match_data_new(void)
 
 int pattern_match(const pcre2_code *code, pcre2_match_data *md, const char *subject)
 {
+	return pattern_match_len(code, md, subject, strlen(subject));
+}
+
+int pattern_match_len(const pcre2_code *code, pcre2_match_data *md, const char *subject,
+		      size_t len)
+{
 	int rc;
 
 	pthread_once(&limits_once, limits_init);
-	rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, limits_ctx);
+	/* the JIT fast path skips pcre2_match's checks; code without JIT falls back */
+	rc = pcre2_jit_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, limits_ctx);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, limits_ctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -44,6 +44,7 @@ struct snapshot_builder {
 	struct restriction *restrictions;
 	size_t nrestrictions, caprestrictions;
 	size_t nselectors;
+	int no_jit;			/* snapshot_builder_no_jit */
 };
 
 struct snapshot {
@@ -75,6 +76,11 @@ struct snapshot_builder *snapshot_builder_new(const struct addr_opts *opts)
 	b->opts.subaddress_sep = b->sep;
 	b->opts.local_part_case_sensitive = opts->local_part_case_sensitive;
 	return b;
+}
+
+void snapshot_builder_no_jit(struct snapshot_builder *b)
+{
+	b->no_jit = 1;
 }
 
 void snapshot_builder_add_restriction(struct snapshot_builder *b, const struct restriction *r)
@@ -130,6 +136,8 @@ int snapshot_builder_add_selector(struct snapshot_builder *b, long long user_id,
 		b->nselectors--;
 		return -1;
 	}
+	if (!b->no_jit)
+		pattern_jit(b->regex[b->nregex].code);
 	b->regex[b->nregex].pattern = sel.key;	/* ownership moves */
 	b->regex[b->nregex].in_combined = 0;
 	b->regex[b->nregex++].user_id = user_id;
@@ -204,7 +212,7 @@ static int combinable(const char *p)
  * combine_patterns - one pattern for all combinable selectors, so the usual
  * address (matching none) costs one PCRE2 match instead of one per pattern.
  */
-static void combine_patterns(struct snapshot *s)
+static void combine_patterns(struct snapshot *s, int jit)
 {
 	struct buf b;
 	char err[512];
@@ -217,9 +225,12 @@ static void combine_patterns(struct snapshot *s)
 		buf_printf(&b, "%s(?:%s)", n ? "|" : "", s->regex[i].pattern);
 		n++;
 	}
-	if (n >= 2 && (s->combined = pattern_compile(buf_cstr(&b), err, sizeof(err))) != NULL)
+	if (n >= 2 && (s->combined = pattern_compile(buf_cstr(&b), err, sizeof(err))) != NULL) {
+		if (jit)
+			pattern_jit(s->combined);
 		for (i = 0; i < s->nregex; i++)
 			s->regex[i].in_combined = combinable(s->regex[i].pattern);
+	}
 	buf_free(&b);
 }
 
@@ -268,7 +279,7 @@ struct snapshot *snapshot_builder_finish(struct snapshot_builder *b, uint64_t ge
 	b->restrictions = NULL;
 	b->nrestrictions = 0;
 	s->nselectors = b->nselectors;
-	combine_patterns(s);
+	combine_patterns(s, !b->no_jit);
 	index_users(s);
 	snapshot_builder_free(b);
 	return s;
@@ -365,35 +376,37 @@ size_t snapshot_match(const struct snapshot *s, struct match_scratch *m,
 		      unsigned *limit_hits)
 {
 	const char *dom = addr_domain(normalised), *p;
+	const char *end = normalised + strlen(normalised);
 	const long long *u;
-	size_t n = 0, nu, i;
+	size_t n = 0, nu, i, len = (size_t)(end - normalised);
 	int skip_combined;
 
-	u = ctable_lookup(s->exact, normalised, strlen(normalised), &nu, NULL);
+	u = ctable_lookup(s->exact, normalised, len, &nu, NULL);
 	add_users(users, &n, max, u, nu);
 	if (*dom) {
-		u = ctable_lookup(s->domain, dom, strlen(dom), &nu, NULL);
+		u = ctable_lookup(s->domain, dom, (size_t)(end - dom), &nu, NULL);
 		add_users(users, &n, max, u, nu);
 		for (p = dom; p; p = strchr(p, '.')) {	/* a.b.c, b.c, c */
 			if (*p == '.')
 				p++;
-			u = ctable_lookup(s->subdomains, p, strlen(p), &nu, NULL);
+			u = ctable_lookup(s->subdomains, p, (size_t)(end - p), &nu, NULL);
 			add_users(users, &n, max, u, nu);
 		}
 	}
 	/* no match of the combined pattern rules out every pattern in it */
-	skip_combined = s->combined && pattern_match(s->combined, m->md, normalised) == 0;
+	skip_combined = s->combined && pattern_match_len(s->combined, m->md, normalised, len) == 0;
 	for (i = 0; i < s->nregex; i++) {
 		int rc;
 		if (skip_combined && s->regex[i].in_combined)
 			continue;
-		rc = pattern_match(s->regex[i].code, m->md, normalised);
+		rc = pattern_match_len(s->regex[i].code, m->md, normalised, len);
 		if (rc > 0)
 			add_users(users, &n, max, &s->regex[i].user_id, 1);
 		else if (rc < 0 && limit_hits)
 			(*limit_hits)++;
 	}
-	qsort(users, n, sizeof(*users), ll_cmp);
+	if (n > 1)
+		qsort(users, n, sizeof(*users), ll_cmp);
 	return n;
 }
 

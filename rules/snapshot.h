@@ -20,6 +20,8 @@ struct snapshot_builder;
 struct match_scratch;
 
 struct snapshot_builder *snapshot_builder_new(const struct addr_opts *opts);
+/* snapshot_builder_no_jit - for a snapshot used for one decision: skip PCRE2's JIT */
+void snapshot_builder_no_jit(struct snapshot_builder *b);
 /* snapshot_builder_add_restriction - copy r in (proposed ones are never added) */
 void snapshot_builder_add_restriction(struct snapshot_builder *b, const struct restriction *r);
 /*

@@ -114,7 +114,7 @@ expect_exit 0 "a truncated tail alone still links"
 refused 1 "verification failed: the chain ends before the recorded head $head" \
 	"a truncated tail is detected with the recorded head" audit --verify --head "$head"
 fresh
-sqlite3 "$DB" "UPDATE audit SET prev_hash = '1' || substr(prev_hash, 2) WHERE id = 6"
+sqlite3 "$DB" "UPDATE audit SET prev_hash = CASE substr(prev_hash, 1, 1) WHEN '1' THEN '2' ELSE '1' END || substr(prev_hash, 2) WHERE id = 6"
 refused 1 "verification failed: row 6: hash does not match" "a changed link is detected" audit --verify
 fresh
 run audit --verify --head "$head"

@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "addrlist.h"
+#include <gmime/gmime.h>
 #include "strlist.h"
 #include "xalloc.h"
 
@@ -512,6 +513,67 @@ START_TEST(test_addrlist_parse_table)
 }
 END_TEST
 
+/* values the plain fast path takes, and near misses it must leave to GMime */
+static const char *const plain_cases[] = {
+	"alice@example.com", "  alice@example.com  ", "Alice <alice@example.com>",
+	"Alice Smith <Alice.Smith@Mail.Example.COM>", "<bob@example.org>", "\tBob-Jo <b_j+x@a-b.example>",
+	"Carol 2 <c.a.r.o.l@sub.example.net>", "a@b", "a@b.", "a@.b.example", "a..b@example.com",
+	".a@example.com", "a.@example.com", "@example.com", "a@", "Alice <alice@example.com",
+	"Alice alice@example.com>", "Alice <alice@example.com> x", "Al.ice <alice@example.com>",
+	"Alice < alice@example.com>", "alice@xn--bcher-kva.example", "Alice <a@XN--bcher-kva.example>",
+	"alice@ex_ample.com", "al ice@example.com", "alice@@example.com", "<alice@example.com>>",
+	"Alice <<alice@example.com>", "alice@[192.0.2.1]", "a'b@example.com", "1@2.3",
+	"-@-.-", "Alice\r\n <alice@example.com>",
+	"\"Correspondent, A. 12\" <Sender.12+tag@Mail12.Example.NET>", "\"a\"\"b\" <x@y.example>",
+	"\"<evil@x.example>\" <good@y.example>", "\"(c) x: y; z@w\" <a@b.example>",
+	"\"unclosed <a@b.example>", "\"esc\\\" q\" <a@b.example>", "Al \"B\" Cy <a@b.example>",
+	"\"\" <a@b.example>", "\"J\xc3\xb6rg\" <a@b.example>", "\"a\" b@c.example",
+	"\"tab\there\" <a@b.example>", "\"a:b:c:d:e:f:g:h:i:j\" <a@b.example>",
+};
+
+/* gmime_join - the mailboxes GMime itself finds in value, joined by '|' */
+static char *gmime_join(const char *value)
+{
+	InternetAddressList *list = internet_address_list_parse(NULL, value);
+	struct strlist l = STRLIST_INIT;
+	char *out;
+	int i, n = list ? internet_address_list_length(list) : 0;
+
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		const char *a;
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		if (a && *a)
+			strlist_add(&l, a);
+	}
+	if (list)
+		g_object_unref(list);
+	out = strlist_join(&l, "|");
+	strlist_free(&l);
+	return out;
+}
+
+/* the fast path for plain values must give exactly what GMime gives */
+START_TEST(test_addrlist_plain_fast_path_agrees_with_gmime)
+{
+	const char *in = plain_cases[_i];
+	struct strlist l = STRLIST_INIT;
+	char *got, *want;
+
+	rules_init();
+	addrlist_parse(in, ADDRLIST_MAX, &l);
+	got = join(&l);
+	want = gmime_join(in);
+	ck_assert_msg(strcmp(got, want) == 0, "addrlist_parse(\"%s\") = \"%s\", GMime: \"%s\"",
+		      in, got, want);
+	free(got);
+	free(want);
+	strlist_free(&l);
+}
+END_TEST
+
 START_TEST(test_addrlist_null_and_max)
 {
 	struct strlist l = STRLIST_INIT;
@@ -702,6 +764,8 @@ int main(void)
 	cases += add_table(s, "case", test_addr_lower_case, N_ELEM(addr_case_cases));
 	cases += add_table(s, "domain", test_addr_normalise_domain, N_ELEM(domain_cases));
 	cases += add_table(s, "addrlist", test_addrlist_parse_table, N_ELEM(list_cases));
+	cases += add_table(s, "addrlist_plain", test_addrlist_plain_fast_path_agrees_with_gmime,
+			   N_ELEM(plain_cases));
 
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_addr_length_limit);

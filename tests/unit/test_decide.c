@@ -526,6 +526,72 @@ START_TEST(test_envelope_and_header_match_different_people)
 }
 END_TEST
 
+/* decide_with - like msg() at phase, with the message's envelope match env */
+static void decide_with(enum decide_phase phase, struct env_match *env, const char *env_from,
+			const char *from, const char *const *rcpts, size_t n)
+{
+	struct msg_facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.phase = phase;
+	f.now = NOW;
+	f.env_from = env_from;
+	f.hdr_from = from;
+	f.rcpts = rcpts;
+	f.nrcpts = n;
+	f.limit_count = fake_count;
+	f.env = env;
+	decision_clear(&d);
+	decide(&f, snap, pol, scratch, &d);
+}
+
+/* one message's decisions sharing an env_match decide as if each matched anew */
+START_TEST(test_envelope_match_reused_across_a_message_decides_the_same)
+{
+	static const struct rspec r[] = {
+		{ 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 2, 2, "/^mal.*@x\\.example$/", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	static const char *const senders[] = { "<Bob+x@Example.org>", "<malory@x.example>", "<>",
+					       "not an address", STRANGER };
+	char *want_rcpt, *want_eom, *want_person;
+	struct env_match env;
+	size_t i;
+
+	rs(r, 2);
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]); i++) {
+		decide_with(PHASE_RCPT, NULL, senders[i], NULL, two_staff, 1);
+		want_rcpt = strdup(d.log_summary);
+		decide_with(PHASE_EOM, NULL, senders[i], "Mal <malory@x.example>", two_staff, 2);
+		want_eom = strdup(d.log_summary);
+		want_person = d.person ? strdup(d.person) : NULL;
+
+		memset(&env, 0, sizeof(env));
+		decide_with(PHASE_RCPT, &env, senders[i], NULL, two_staff, 1);
+		ck_assert_str_eq(d.log_summary, want_rcpt);
+		ck_assert_int_eq(env.normalised, 1);
+		ck_assert_int_eq(env.matched, env.result == ADDR_OK);
+		if (i == 0) {	/* the cache holds what matching found */
+			ck_assert_str_eq(env.norm, "bob@example.org");
+			ck_assert_uint_eq(env.nusers, 1);
+			ck_assert_int_eq(env.users[0], 1);
+		}
+		decide_with(PHASE_RCPT, &env, senders[i], NULL, two_staff + 1, 1);
+		decide_with(PHASE_EOM, &env, senders[i], "Mal <malory@x.example>", two_staff, 2);
+		ck_assert_str_eq(d.log_summary, want_eom);
+		if (want_person)
+			ck_assert_str_eq(d.person, want_person);
+		else
+			ck_assert_ptr_null(d.person);
+		env_match_clear(&env);
+		ck_assert_ptr_null(env.norm);
+		free(want_rcpt);
+		free(want_eom);
+		free(want_person);
+	}
+}
+END_TEST
+
 START_TEST(test_null_sender_matches_nothing)
 {
 	static const struct rspec r[] = { { 1, 1, "@.example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
@@ -628,6 +694,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_block_envelope_refused_at_rcpt);
+	tcase_add_test(tc, test_envelope_match_reused_across_a_message_decides_the_same);
 	tcase_add_test(tc, test_block_custom_message_and_rcpt_phase);
 	tcase_add_test(tc, test_block_envelope_exempt_mix_at_rcpt);
 	tcase_add_test(tc, test_block_header_from_refuses_whole_message);
