@@ -10,9 +10,9 @@
 # restrict-milter, milter_default_action = tempfail), which delivers to the
 # sink. Once part of the stream has arrived the milter is killed with
 # SIGKILL and started again a second later. Every Message-ID must arrive
-# exactly once, the restricted ones tagged and none of the others; while the milter is down
-# a client gets 4xx (tempfail, retried), and the edge must have seen those
-# deferrals, or the test proved nothing.
+# exactly once, the restricted ones tagged and none of the others; while
+# the milter is down a client gets 4xx (tempfail, retried), and the edge
+# must have seen those deferrals, or the test proved nothing.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
