@@ -7,7 +7,9 @@
 # figures every test reports: sent, delivered, rejected, tempfailed,
 # held, lost (must be 0) and duplicates (must be 0).
 #
-#   fault_start NAME [CONF-LINE...]    ph_setup, sink, milter config (not started)
+#   fault_start NAME [CONF-LINE...]    fault_setup, then fault_conf
+#   fault_setup NAME                   ph_setup, ports, the sink
+#   fault_conf [CONF-LINE...]          the milter's config and database
 #   fault_mx                           start the milter and the mx Postfix
 #   fault_add ARGS...                  restrictctl add ...; prints the id
 #   fault_probe OUT PREFIX N INTERVAL FROM...
@@ -21,16 +23,24 @@ fault_now() {
 	date +%s.%3N
 }
 
+# fault_setup NAME - a temp dir, two ports, the sink
+fault_setup() {
+	ph_setup "$1"
+	command -v sqlite3 >/dev/null 2>&1 || ph_skip "sqlite3 not installed (Debian package sqlite3)"
+	set -- $(ph_ports 2)
+	FT_SMTP=$1 FT_SINKPORT=$2
+	ph_sink_start sink "$FT_SINKPORT"
+}
+
 # fault_start NAME [CONF-LINE...] - a temp dir, a sink, a milter config
 fault_start() {
-	f_name=$1
+	fault_setup "$1"
 	shift
-	ph_setup "$f_name"
-	command -v sqlite3 >/dev/null 2>&1 || ph_skip "sqlite3 not installed (Debian package sqlite3)"
-	set -- $(ph_ports 2) "$@"
-	FT_SMTP=$1 FT_SINKPORT=$2
-	shift 2
-	ph_sink_start sink "$FT_SINKPORT"
+	fault_conf "$@"
+}
+
+# fault_conf [CONF-LINE...] - the milter's config (loopback not internal) and database
+fault_conf() {
 	ph_milter_conf rm "StaffDomains staff.example" "FilingMailbox records@staff.example" \
 		"InternalHosts 192.0.2.0/24" "$@"
 	FT_DB="$PH_DIR/rm/db/restrict.db"
