@@ -26,18 +26,22 @@ the fault and load tests (tests/fault/*.sh).
         exit 0 when another connection cannot read DB (it is locked)
   toggle CTL CONF OUT STOP INTERVAL FROM...
         every INTERVAL seconds add a block restriction on the next FROM
-        (round robin) or lift the one added before, with restrictctl, until
+        (round robin; the person made by its first one, later ones --user)
+        or lift the one added before, with restrictctl, until
         the file STOP exists; OUT gets "FROM add|lift ID BEGIN END" a change
-  load-check SINK PROBES CHANGES SETTLE
-        every probe line whose sender's last change (by BEGIN) before the
-        message's START ended more than SETTLE seconds earlier must be
-        handled as that change says: reject after add, delivered without a
-        tag after lift (and before any change); prints the figures
+  load-check SINK PROBES CHANGES SETTLE [FROM=EXPECT...]
+        PROBES is a comma list of probe files. Every probe line whose
+        sender's last change (by BEGIN) before the message's START ended
+        more than SETTLE seconds earlier must be handled as that change
+        says: reject after add, delivered without a tag after lift (and
+        before any change); senders never changed as their EXPECT says;
+        prints the figures
 
 Only 127.0.0.1; Python's standard library only.
 """
 import email.parser
 import email.policy
+import json
 import os
 import smtplib
 import sqlite3
@@ -227,9 +231,16 @@ def cmd_locked(db):
         return 0 if "locked" in str(e) else 1
 
 
+def user_of(ctl, conf, rid):
+    """the service user of restriction rid"""
+    r = subprocess.run([ctl, "-c", conf, "show", rid, "--json"], capture_output=True,
+                       text=True, check=True)
+    return str(json.loads(r.stdout)["user_id"])
+
+
 def cmd_toggle(ctl, conf, out, stop, interval, *senders):
     interval = float(interval)
-    active = {}
+    active, users = {}, {}
     k = 0
     next_t = time.time()
     with open(out, "w") as f:
@@ -241,9 +252,10 @@ def cmd_toggle(ctl, conf, out, stop, interval, *senders):
             if who in active:
                 argv = [ctl, "-c", conf, "lift", active[who], "--by", "Dana Head",
                         "--reason", "load test"]
-            else:
-                argv = [ctl, "-c", conf, "add", who, "--action", "block", "--reason",
-                        "load test", "--authorised-by", "Dana Head"]
+            else:	# the person's first restriction creates them, later ones name them
+                target = ["--user", users[who]] if who in users else [who]
+                argv = [ctl, "-c", conf, "add"] + target + [
+                    "--action", "block", "--reason", "load test", "--authorised-by", "Dana Head"]
             begin = time.time()
             r = subprocess.run(argv, capture_output=True, text=True)
             end = time.time()
@@ -254,22 +266,29 @@ def cmd_toggle(ctl, conf, out, stop, interval, *senders):
                 f.write("%s lift %s %.3f %.3f\n" % (who, active.pop(who), begin, end))
             else:
                 active[who] = r.stdout.split("\n")[0].strip()
+                if who not in users:
+                    users[who] = user_of(ctl, conf, active[who])
                 f.write("%s add %s %.3f %.3f\n" % (who, active[who], begin, end))
             f.flush()
     return 0
 
 
-def cmd_load_check(sink, probe_file, changes_file, settle):
+def cmd_load_check(sink, probe_files, changes_file, settle, *fixed):
     settle = float(settle)
     changes = {}
     with open(changes_file) as f:
         for line in f:
             who, what, _, begin, end = line.split()
             changes.setdefault(who, []).append((float(begin), float(end), what))
+    fixed = dict(a.split("=", 1) for a in fixed)
     got = deliveries(sink)
     t = Tally()
     checked = 0
-    for row in probes([probe_file]):
+    for row in probes(probe_files.split(",")):
+        if row["from"] in fixed:
+            checked += 1
+            t.add(row, got.get(row["msgid"], []), fixed[row["from"]])
+            continue
         last = None
         for c in changes.get(row["from"], []):
             if c[0] <= row["start"]:
