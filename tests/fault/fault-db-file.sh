@@ -133,6 +133,8 @@ expect_eq "$(fault_log_count 'no good read for longer than SnapshotMaxAge: answe
 expect_eq "$(fault_log_count 'the database is readable again')" 5 "each recovery logged"
 expect_match "$log" 'restrict.db: not readable: Permission denied' \
 	"the unreadable file is named with the reason"
+expect_match "$log" 'restrict.db: truncated to 0 bytes: not a database' \
+	"the truncated file is named as such (reads from the -wal alone do not count)"
 ph_milter_stop rm
 expect_eq "$(ph_milter_report rm)" "" "the milter stopped cleanly: no sanitizer report or fatal error"
 tap_finish
