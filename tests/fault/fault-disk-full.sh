@@ -1,8 +1,9 @@
 #!/bin/sh
 # fault-disk-full.sh - the event writer's disk fills up while mail flows.
 #
-# The database lives on a small tmpfs of its own (mounted in the temp
-# dir, unmounted by the cleanup trap). Once some mail has gone through,
+# The database lives on a small tmpfs of its own, mounted in the temp dir
+# and unmounted by the cleanup trap (16 MiB: room for the WAL, which grows
+# to about 4 MiB before SQLite checkpoints it). Once some mail has gone through,
 # a filler file takes every free block: the writer's next WAL append fails
 # with SQLITE_FULL. Mail must still flow and be decided as before (the
 # snapshot is in memory), the writer must log the failure, keep the
@@ -20,7 +21,7 @@ N3=40		# after space returns
 fault_setup diskfull
 mnt="$PH_DIR/rm/db"
 mkdir -p "$mnt"
-mount -t tmpfs -o size=1m,mode=2770 tmpfs "$mnt" 2>"$PH_DIR/mount.err" \
+mount -t tmpfs -o size=16m,mode=2770 tmpfs "$mnt" 2>"$PH_DIR/mount.err" \
 	|| ph_skip "cannot mount a tmpfs: $(cat "$PH_DIR/mount.err")"
 chown postfix:postfix "$mnt"
 
@@ -47,7 +48,13 @@ done
 expect_eq "$(fault_events)" "$N1" "before the disk fills: $N1 events written"
 
 dd if=/dev/zero of="$mnt/filler" bs=4k >/dev/null 2>&1
-echo "# tmpfs full: $(df -k "$mnt" | awk 'NR == 2 { print $4 }') KiB free, filler $(du -k "$mnt/filler" | cut -f1) KiB"
+filler=$(du -k "$mnt/filler" | cut -f1)
+echo "# tmpfs full: $(df -k "$mnt" | awk 'NR == 2 { print $4 }') KiB free, filler $filler KiB"
+if [ "$filler" -gt 0 ]; then
+	ok "the filler took the free space ($filler KiB)"
+else
+	not_ok "the filler took the free space (the disk was full before it)"
+fi
 fault_probe "$PH_DIR/full.probe" full "$N2" 0.02 $senders >>"$PH_DIR/probe.out" 2>&1
 sleep 2
 expect_match "$(grep 'events:' "$PH_DIR/rm/milter.log")" 'full' \
