@@ -8,7 +8,8 @@
  * (store_events_insert: one commit, a statement kept prepared) and, when
  * that fails, logs once, reopens the database and tries again after
  * EVENTS_RETRY_MS with the batch still first in line. Nothing on the mail
- * path ever waits for the database. The same thread writes the milter's
+ * path ever waits for the database; a replaced or deleted file is noticed
+ * before each write and reopened. The same thread writes the milter's
  * heartbeat (store_heartbeat) at start, every STORE_HEARTBEAT_SECS and at
  * a clean stop, for `restrictctl status`; like events it never bumps the
  * generation.
@@ -20,8 +21,10 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +41,8 @@ static struct {
 	pthread_t thread;
 	char *dbpath;
 	struct store *st;		/* the writer's own connection */
+	dev_t dev;			/* the file st has open */
+	ino_t ino;
 	int failing;
 	int beat_failing;		/* the last heartbeat could not be written */
 } Q = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -90,13 +95,38 @@ unsigned long events_dropped(void)
 	return n;
 }
 
+/*
+ * writer_open - the writer's connection, (re)opened when there is none or
+ * the file at the path was replaced or deleted (else events would go on
+ * into the old, unlinked file and be lost); 0 or -1 with err
+ */
+static int writer_open(char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(Q.dbpath, &sb) != 0) {
+		snprintf(err, errlen, "DB: %s: %s", Q.dbpath, strerror(errno));
+		store_close(Q.st);
+		Q.st = NULL;
+		return -1;
+	}
+	if (Q.st != NULL && sb.st_dev == Q.dev && sb.st_ino == Q.ino)
+		return 0;
+	store_close(Q.st);
+	Q.st = NULL;
+	if (store_open(Q.dbpath, STORE_WRITE, EVENTS_BUSY_MS, &Q.st, err, errlen) != 0)
+		return -1;
+	Q.dev = sb.st_dev;
+	Q.ino = sb.st_ino;
+	return 0;
+}
+
 /* heartbeat - tell the database we are alive; a failure is logged once per streak */
 static void heartbeat(enum store_heartbeat_kind kind)
 {
 	char err[1024];
 
-	if ((Q.st != NULL
-	     || store_open(Q.dbpath, STORE_WRITE, EVENTS_BUSY_MS, &Q.st, err, sizeof(err)) == 0)
+	if (writer_open(err, sizeof(err)) == 0
 	    && store_heartbeat(Q.st, kind, clock_now(), (long)getpid(), RM_VERSION, err,
 			       sizeof(err)) == 0) {
 		Q.beat_failing = 0;
@@ -124,8 +154,7 @@ static int write_batch(struct store_event *v, size_t n)
 {
 	char err[1024];
 
-	if (Q.st == NULL
-	    && store_open(Q.dbpath, STORE_WRITE, EVENTS_BUSY_MS, &Q.st, err, sizeof(err)) != 0)
+	if (writer_open(err, sizeof(err)) != 0)
 		goto fail;
 	if (store_events_insert(Q.st, v, n, err, sizeof(err)) != 0) {
 		store_close(Q.st);	/* reopen next time: the file may have been replaced */

@@ -5,9 +5,9 @@
  * Every RELOAD_INTERVAL_MS the thread stats the database path (a replaced
  * file is reopened), reads the generation (one cheap query) and rebuilds
  * the snapshot only when the generation moved, so one change is one
- * rebuild. When the store cannot be read the last good snapshot is kept;
- * once it is older than SnapshotMaxAge, views carry OnDatabaseError's
- * answer. A database with a newer schema keeps the current snapshot and
+ * rebuild. A file truncated in place counts as unreadable. When the
+ * store cannot be read the last good snapshot is kept; once it is older
+ * than SnapshotMaxAge, views carry OnDatabaseError's answer. A database with a newer schema keeps the current snapshot and
  * is logged once.
  */
 #include "reload.h"
@@ -29,6 +29,7 @@
 #include <time.h>
 
 #define RELOAD_BUSY_MS 1000
+#define RELOAD_MIN_DB_SIZE 512	/* SQLite's smallest page: any database is at least this */
 
 static struct {
 	pthread_mutex_t lock;		/* guards cfg, pol, snap, last_good_ms, force */
@@ -94,6 +95,22 @@ static int file_replaced(void)
 	struct stat sb;
 
 	return stat(R.dbpath, &sb) != 0 || sb.st_dev != R.dev || sb.st_ino != R.ino;
+}
+
+/*
+ * file_truncated - is the open file now too short to be a database (cut
+ * to less than SQLite's smallest page, header gone)? Reads may still
+ * succeed from pages left in the -wal file, so SQLite alone would not say.
+ */
+static int file_truncated(char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(R.dbpath, &sb) != 0 || sb.st_size >= RELOAD_MIN_DB_SIZE)
+		return 0;
+	snprintf(err, errlen, "DB: %s: truncated to %lld bytes: not a database", R.dbpath,
+		 (long long)sb.st_size);
+	return 1;
 }
 
 /*
@@ -204,7 +221,8 @@ static void check_once(void)
 		}
 		reopened = 1;	/* another file may hold the same generation number */
 	}
-	if (store_get_generation(R.st, &gen, err, sizeof(err)) != 0) {
+	if (file_truncated(err, sizeof(err))
+	    || store_get_generation(R.st, &gen, err, sizeof(err)) != 0) {
 		note_result(-1, err);
 		return;
 	}
