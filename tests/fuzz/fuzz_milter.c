@@ -44,6 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define OPT_HEALTH	0x60	/* view health: 0, 1 ok, 2 OnDatabaseError accept, 3 tempfail */
 #define OPT_MINIMAL	0x80	/* the second world: HeaderDetail minimal, another prefix */
 
+/*
+ * the longest reject text with the most '%' a restriction may hold:
+ * PCT_LEN octets, PCT_COUNT of them '%', REPLY_TEXT_MAX once doubled
+ */
+#define PCT_COUNT 100
+#define PCT_LEN (REPLY_TEXT_MAX - PCT_COUNT)
+
 struct world {
 	struct config *cfg;
 	struct policy *pol;
@@ -70,11 +77,13 @@ static void build_world(struct world *w, int minimal)
 		{ ACTION_WATCH, "/(a|aa)+$/", 0, 0, 0, 0, 0 },
 		{ ACTION_BLOCK, "trial@example.org", 0, 0, 0, 0, 1 },
 		{ ACTION_BLOCK, "/(a+)+$/", 0, 0, 0, 0, 0 },
+		{ ACTION_BLOCK, "pct@example.org", "message", NULL, 0, 0, 0 },	/* pct_text */
 	};
 	static const char *cases[] = { "C-1\r\nBcc: x@evil.example", "C-2\0", "<script>\xe2\x80\xae",
 				       "C-4 %s %n %%" };
 	struct config *cfg = config_defaults();
 	struct snapshot_builder *b;
+	char pct_text[REPLY_TEXT_MAX + 1];
 	char err[256];
 	size_t i;
 
@@ -96,6 +105,10 @@ static void build_world(struct world *w, int minimal)
 	if (policy_new(cfg, &w->pol, err, sizeof(err)) != 0)
 		fake_fail("policy_new: %s", err);
 	w->cfg = cfg;
+	/* the longest reject text with the most '%' a restriction may hold */
+	memset(pct_text, '%', PCT_COUNT);
+	memset(pct_text + PCT_COUNT, 'x', PCT_LEN - PCT_COUNT);
+	pct_text[PCT_LEN] = '\0';
 	b = snapshot_builder_new(&w->pol->addr);
 	for (i = 0; i < sizeof(rs) / sizeof(rs[0]); i++) {
 		struct restriction r;
@@ -105,7 +118,8 @@ static void build_world(struct world *w, int minimal)
 		r.trial = rs[i].trial;
 		r.case_ref = (char *)cases[i % 4];
 		action_opts_init(&r.opts, rs[i].a);
-		if ((rs[i].o1 && action_opts_set(&r.opts, rs[i].o1, rs[i].v1, err, sizeof(err)) != 0)
+		if ((rs[i].o1 && action_opts_set(&r.opts, rs[i].o1, rs[i].v1 ? rs[i].v1 : pct_text,
+						 err, sizeof(err)) != 0)
 		    || (rs[i].o2 && action_opts_set(&r.opts, rs[i].o2, rs[i].v2, err, sizeof(err)) != 0))
 			fake_fail("restriction %zu: %s", i, err);
 		snapshot_builder_add_restriction(b, &r);
