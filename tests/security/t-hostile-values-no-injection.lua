@@ -79,6 +79,25 @@ run(function()
 			"hostile subject " .. i .. ": no recipient added from a value")
 	end
 
+	-- 1b. a hostile Message-ID comes back in the next repeat's novelty header
+	local LETTER = "Dear Sir or Madam,\r\n\r\nI am writing again about the broken street light " ..
+		"outside number 14 Elm Road. It has not worked since October and the pavement is dark " ..
+		"in the evenings. I reported the fault twice and nobody has come to repair it. I expect " ..
+		"the council to fix the light without further delay.\r\n\r\nYours faithfully,\r\nBob\r\n"
+	local HOSTILE_MID = "<first\r\nBcc: evil-mid@attacker.example\r\n" .. string.rep("x", 300) .. "@example.org>"
+	for i, mid in ipairs({ HOSTILE_MID, "<second@example.org>" }) do
+		local r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" },
+			headers = { { "From", "bob@example.org" }, { "Subject", "Street light" },
+				{ "Content-Type", "text/plain; charset=utf-8" }, { "Message-ID", mid } },
+			body = LETTER })
+		is(r.eom, SMFIR_ACCEPT, "novelty message " .. i .. " accepted")
+	end
+	local nov = mt.getheader(c, "X-Restriction-Novelty", 0)
+	ok(nov ~= nil and nov:find("repeat", 1, true) ~= nil, "the resent letter is a repeat")
+	mt.echo("# novelty: " .. tostring(nov):gsub("\n", "\\n"):sub(1, 200))
+	ok(one_header(nov), "the novelty header naming the hostile Message-ID is one header")
+	ok(not mt.eom_check(c, MT_HDRADD, "Bcc"), "no Bcc header from the Message-ID")
+
 	-- 2. a refusal: the stored text, '%' doubled for libmilter, nothing from mail
 	local r = send(c, { from = "<blk@example.org>", rcpts = { "<alice@staff.example>" },
 		headers = hdrs("\"x\r\n550 injected\" <blk@example.org>") })
