@@ -89,6 +89,13 @@ not_world "$DB" "database still not world-readable"
 not_world "$DB-wal" "the milter's -wal not world-readable"
 not_world "$DB-shm" "the milter's -shm not world-readable"
 stop_milter
+# a sanitizer build reports into the daemon's log
+if grep -qE 'ERROR: AddressSanitizer|runtime error:' "$T/milter.log"; then
+	not_ok "no sanitizer report from the daemon"
+	diag "$T/milter.log"
+else
+	ok "no sanitizer report from the daemon"
+fi
 
 # 3. restrictctl refuses a database it cannot write: one line, exit 1, nothing stored
 before=$(db_state)
