@@ -310,6 +310,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (*p)
 			event(&d, p[0], p + 1);
 	conn_close(&d);
+	fake_ctx_free(&d.ctx);
 	free(d.ctx.macro_i);
 	free(d.ctx.macro_auth);
 	free(s);

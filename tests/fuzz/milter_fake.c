@@ -57,6 +57,16 @@ void fake_ctx_clear(SMFICTX *ctx)
 	ctx->reply_code[0] = '\0';
 }
 
+void fake_ctx_free(SMFICTX *ctx)
+{
+	fake_ctx_clear(ctx);
+	free(ctx->hdr);
+	free(ctx->rcpt);
+	ctx->hdr = NULL;
+	ctx->rcpt = NULL;
+	ctx->caphdr = ctx->caprcpt = 0;
+}
+
 void fake_ctx_new_message(SMFICTX *ctx)
 {
 	fake_ctx_clear(ctx);
@@ -65,8 +75,10 @@ void fake_ctx_new_message(SMFICTX *ctx)
 /* push_header - one header into the message as the MTA keeps it */
 static void push_header(SMFICTX *ctx, const char *name, const char *value, int ours)
 {
-	if (ctx->nhdr == FAKE_HEADERS_MAX)
-		return;		/* the driver never sends more; ours are a handful */
+	if (ctx->nhdr == ctx->caphdr) {
+		ctx->caphdr = ctx->caphdr ? 2 * ctx->caphdr : 16;
+		ctx->hdr = xreallocarray(ctx->hdr, ctx->caphdr, sizeof(*ctx->hdr));
+	}
 	ctx->hdr[ctx->nhdr].name = xstrdup(name);
 	ctx->hdr[ctx->nhdr].value = xstrdup(value);
 	ctx->hdr[ctx->nhdr].ours = ours;
@@ -80,8 +92,11 @@ void fake_ctx_add_inbound(SMFICTX *ctx, const char *name, const char *value)
 
 void fake_ctx_add_rcpt(SMFICTX *ctx, const char *rcpt)
 {
-	if (ctx->nrcpt < FAKE_RCPTS_MAX)
-		ctx->rcpt[ctx->nrcpt++] = xstrdup(rcpt);
+	if (ctx->nrcpt == ctx->caprcpt) {
+		ctx->caprcpt = ctx->caprcpt ? 2 * ctx->caprcpt : 16;
+		ctx->rcpt = xreallocarray(ctx->rcpt, ctx->caprcpt, sizeof(*ctx->rcpt));
+	}
+	ctx->rcpt[ctx->nrcpt++] = xstrdup(rcpt);
 }
 
 void fake_ctx_check_stripped(const SMFICTX *ctx, const char *prefix)

@@ -16,10 +16,6 @@
 #include "reload.h"
 #include "snapshot.h"
 
-/* headers and recipients one simulated message may carry */
-#define FAKE_HEADERS_MAX 256
-#define FAKE_RCPTS_MAX 64
-
 struct fake_header {
 	char *name;
 	char *value;
@@ -32,10 +28,10 @@ struct smfi_str {
 	char *macro_i;			/* NULL = not sent */
 	char *macro_auth;
 	int in_negotiate, in_eom;	/* which callback runs (what it may ask for) */
-	struct fake_header hdr[FAKE_HEADERS_MAX];
-	size_t nhdr;
-	char *rcpt[FAKE_RCPTS_MAX];	/* accepted RCPT arguments of this message */
-	size_t nrcpt;
+	struct fake_header *hdr;	/* grown as needed: none is ever dropped */
+	size_t nhdr, caphdr;
+	char **rcpt;			/* accepted RCPT arguments of this message */
+	size_t nrcpt, caprcpt;
 	char reply_code[4];		/* the last smfi_setreply code, "" none */
 	unsigned adds, dels, quarantines;
 };
@@ -48,6 +44,8 @@ void fake_ctx_new_message(SMFICTX *ctx);
 void fake_ctx_add_inbound(SMFICTX *ctx, const char *name, const char *value);
 void fake_ctx_add_rcpt(SMFICTX *ctx, const char *rcpt);
 void fake_ctx_clear(SMFICTX *ctx);
+/* fake_ctx_free - fake_ctx_clear and release the arrays (end of input) */
+void fake_ctx_free(SMFICTX *ctx);
 /*
  * fake_ctx_check_stripped - after an accepted end of message: no inbound
  * header whose name starts with prefix (any case) is left
