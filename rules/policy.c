@@ -6,6 +6,7 @@
  * exempts what it looks like it exempts.
  */
 #include "policy.h"
+#include "restriction.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -66,6 +67,17 @@ static int check_mailbox(const char *key, const char *v, const struct addr_opts 
 	return 0;
 }
 
+/* check_block_text - BlockText is a reject text like --message */
+static int check_block_text(const char *text, char *err, size_t errlen)
+{
+	char why[200];
+
+	if (text == NULL || reply_text_check(text, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(err, errlen, "BlockText: %s", why);
+	return -1;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -96,7 +108,8 @@ int policy_new(const struct config *cfg, struct policy **out, char *err, size_t 
 	    || normalise_list("DetectIgnoreSenders", &cfg->detect_ignore_senders, &p->addr,
 			      &p->detect_ignore_senders, err, errlen) != 0
 	    || check_mailbox("FilingMailbox", p->filing_mailbox, &p->addr, err, errlen) != 0
-	    || check_mailbox("MonitorMailbox", p->monitor_mailbox, &p->addr, err, errlen) != 0) {
+	    || check_mailbox("MonitorMailbox", p->monitor_mailbox, &p->addr, err, errlen) != 0
+	    || check_block_text(p->block_text, err, errlen) != 0) {
 		policy_unref(p);
 		return -1;
 	}

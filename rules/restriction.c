@@ -300,14 +300,17 @@ char *action_opts_describe(const struct action_opts *o)
 
 int reply_text_check(const char *text, char *err, size_t errlen)
 {
-	size_t i, len = strlen(text);
+	size_t i, len = strlen(text), sent = len;
 
 	if (len == 0) {
 		snprintf(err, errlen, "reject text is empty");
 		return -1;
 	}
-	if (len > REPLY_TEXT_MAX) {
-		snprintf(err, errlen, "reject text is %zu octets; at most %d allowed", len, REPLY_TEXT_MAX);
+	for (i = 0; i < len; i++)	/* each '%' goes to libmilter doubled */
+		sent += text[i] == '%';
+	if (sent > REPLY_TEXT_MAX) {
+		snprintf(err, errlen, "reject text is %zu octets%s; at most %d allowed", sent,
+			 sent > len ? " once '%' is doubled" : "", REPLY_TEXT_MAX);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {

@@ -97,7 +97,8 @@ char *action_opts_describe(const struct action_opts *o);
 
 /*
  * reply_text_check - a reject text as SPEC requires it: printable ASCII,
- * at most REPLY_TEXT_MAX octets, no CR/LF. Returns 0 or -1 with err.
+ * at most REPLY_TEXT_MAX octets as libmilter gets it ('%' doubled, so it
+ * stays within libmilter's 980), no CR/LF. Returns 0 or -1 with err.
  */
 int reply_text_check(const char *text, char *err, size_t errlen);
 /* reply_text_escape - double every '%' for smfi_setreply (new string) */

@@ -17,13 +17,24 @@ failed=0
 pkgs="libpcre2-8 gmime-3.0 libidn2"
 cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 srcs="$(ls "$top"/lib/*.c "$top"/rules/*.c)"
+# fuzz_milter also runs the milter's per-message code, with milter_fake.c
+# standing in for libmilter, the store's reads, the reload view and the
+# event writer (so it needs libmilter's header and Jansson, not SQLite)
+milter_srcs="$(for f in callbacks message mctx apply record limits detection flagcache \
+	novelty_mail; do echo "$top/milter/$f.c"; done) $here/milter_fake.c"
 
 for target in "$here"/fuzz_*.c; do
 	name=$(basename "$target" .c)
 	n=$((n + 1))
+	extra_srcs= extra_inc= extra_pkgs=
+	if [ "$name" = fuzz_milter ]; then
+		extra_srcs=$milter_srcs
+		extra_inc="-iquote $top/milter -I$top/db -I$here"	# -iquote: milter/limits.h is not <limits.h>
+		extra_pkgs=jansson
+	fi
 	# shellcheck disable=SC2086
-	if ! clang $cflags -I"$top/lib" -I"$top/rules" $(pkg-config --cflags $pkgs) \
-	    "$target" $srcs $(pkg-config --libs $pkgs) -lpthread -o "$out/$name" \
+	if ! clang $cflags -I"$top/lib" -I"$top/rules" $extra_inc $(pkg-config --cflags $pkgs $extra_pkgs) \
+	    "$target" $srcs $extra_srcs $(pkg-config --libs $pkgs $extra_pkgs) -lpthread -o "$out/$name" \
 	    >"$out/$name.build.log" 2>&1; then
 		failed=$((failed + 1))
 		echo "not ok $n - $name: does not build"
@@ -35,6 +46,7 @@ for target in "$here"/fuzz_*.c; do
 	[ -d "$here/corpus/$name" ] && cp "$here/corpus/$name"/* "$work/" 2>/dev/null
 	max_len=4096
 	[ "$name" = fuzz_config ] && max_len=16384
+	[ "$name" = fuzz_milter ] && max_len=16384
 	if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	    "$out/$name" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
 	    -rss_limit_mb=2048 -artifact_prefix="$out/$name-" -print_final_stats=1 \
