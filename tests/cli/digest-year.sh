@@ -61,6 +61,8 @@ for f in text html; do
 	secs=$(elapsed $f)
 	echo "# a year of events, 1,000 restrictions, --format $f: ${secs} s"
 	expect_exit 0 "the year's $f digest"
+	# SLOW_BUILD (the sanitizer pass): the figure is for the normal build
+	[ -n "${SLOW_BUILD:-}" ] && continue
 	expect_eq "$(echo "$secs" | awk '{ print ($1 < 5) ? "fast" : "slow" }')" fast \
 		"the year's $f digest builds in under 5 s (${secs} s)"
 done

@@ -620,7 +620,9 @@ START_TEST(test_addrlist_10000_addresses)
 		snprintf(want, sizeof(want), "user%zu@example.com", i);
 		ck_assert_str_eq(l.v[i], want);
 	}
-	ck_assert_msg(ms < 250.0, "10000 addresses took %.1f ms (target well under 100)", ms);
+	/* the figure is for the normal build; SLOW_BUILD marks the sanitizer pass */
+	if (!getenv("SLOW_BUILD"))
+		ck_assert_msg(ms < 250.0, "10000 addresses took %.1f ms (target well under 100)", ms);
 	strlist_free(&l);
 	free(h);
 
