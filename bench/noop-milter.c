@@ -31,7 +31,7 @@ struct noop_conn {
 	int nr_conn, nr_hdr, nr_helo, nr_mail, nr_rcpt, nr_data, nr_eoh, nr_body, nr_unkn;
 };
 
-static int same_steps, reply_headers;
+static int same_steps, reply_headers, over_tcp;
 
 #define NOOP_CONN(ctx) ((struct noop_conn *)smfi_getpriv(ctx))
 
@@ -59,7 +59,7 @@ static sfsistat noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if ((f0 & CALLBACKS_ACTIONS) != CALLBACKS_ACTIONS)
 		return SMFIS_REJECT;
 	*pf0 = CALLBACKS_ACTIONS | (f0 & (SMFIF_ADDRCPT_PAR | SMFIF_SETSYMLIST));
-	*pf1 = CALLBACKS_STEPS & f1;
+	*pf1 = (over_tcp ? CALLBACKS_STEPS_TCP : CALLBACKS_STEPS) & f1;
 	if (reply_headers)	/* -H: answer every step */
 		*pf1 &= ~(unsigned long)(SMFIP_NR_HDR | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL
 					 | SMFIP_NR_RCPT | SMFIP_NR_DATA | SMFIP_NR_EOH
@@ -254,6 +254,7 @@ int main(int argc, char **argv)
 	}
 	if (sock == NULL || optind != argc)
 		usage();
+	over_tcp = strncmp(sock, "inet", 4) == 0;	/* -s: DATA answered over TCP, as restrict-milter */
 	if (same_steps)
 		desc.xxfi_flags = CALLBACKS_ACTIONS | SMFIF_ADDRCPT_PAR;
 	if (smfi_register(desc) != MI_SUCCESS || smfi_setconn((char *)sock) != MI_SUCCESS) {

@@ -15,6 +15,14 @@
 
 #define CONN(ctx) ((struct conn *)smfi_getpriv(ctx))
 
+/* set once by callbacks_desc, before libmilter starts any thread */
+static int over_tcp;
+
+unsigned long callbacks_steps(int tcp)
+{
+	return tcp ? CALLBACKS_STEPS_TCP : CALLBACKS_STEPS;
+}
+
 /* cb_negotiate - ask for our actions and steps, only those the MTA offers */
 static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 			     unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -38,7 +46,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		return SMFIS_TEMPFAIL;
 	}
 	*pf0 = CALLBACKS_ACTIONS | (f0 & (SMFIF_ADDRCPT_PAR | SMFIF_SETSYMLIST));
-	*pf1 = CALLBACKS_STEPS & f1;
+	*pf1 = callbacks_steps(over_tcp) & f1;
 	*pf2 = *pf3 = 0;
 	if (f0 & SMFIF_SETSYMLIST) {
 		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
@@ -119,6 +127,12 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	return rc;
 }
 
+/* cb_data - answered only over TCP (CALLBACKS_STEPS_TCP): the reply is the point */
+static sfsistat cb_data(SMFICTX *ctx)
+{
+	return CONN(ctx) == NULL ? SMFIS_TEMPFAIL : SMFIS_CONTINUE;
+}
+
 /* cb_abort - the message ends without EOM (RSET, refused everywhere, lost) */
 static sfsistat cb_abort(SMFICTX *ctx)
 {
@@ -148,6 +162,7 @@ static struct smfiDesc desc = {
 	.xxfi_connect = cb_connect,
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_data = cb_data,
 	.xxfi_header = cb_header,
 	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,
@@ -156,7 +171,8 @@ static struct smfiDesc desc = {
 	.xxfi_negotiate = cb_negotiate,
 };
 
-struct smfiDesc *callbacks_desc(void)
+struct smfiDesc *callbacks_desc(int tcp)
 {
+	over_tcp = tcp != 0;
 	return &desc;
 }

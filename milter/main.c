@@ -118,6 +118,7 @@ static int start(const struct options *o, struct config **cfgp, const char **dbp
 {
 	struct config *cfg;
 	struct policy *pol;
+	const char *socket;
 	char err[1024];
 	int fd;
 
@@ -129,9 +130,10 @@ static int start(const struct options *o, struct config **cfgp, const char **dbp
 		log_fatal("%s: StaffDomains is required", o->conf);
 	if (policy_new(cfg, &pol, err, sizeof(err)) != 0)
 		log_fatal("%s: %s", o->conf, err);
-	if (smfi_register(*callbacks_desc()) != MI_SUCCESS)
+	socket = o->socket ? o->socket : cfg->socket;
+	if (smfi_register(*callbacks_desc(listen_unix_path(socket) == NULL)) != MI_SUCCESS)
 		log_fatal("smfi_register failed");
-	fd = listen_open(o->socket ? o->socket : cfg->socket, cfg->socket_mode,
+	fd = listen_open(socket, cfg->socket_mode,
 			 cfg->socket_group, err, sizeof(err));
 	if (fd == -1)
 		log_fatal("%s", err);

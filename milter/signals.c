@@ -89,9 +89,12 @@ static void *handler(void *arg)
 			continue;
 		}
 		log_notice("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		/* smfi_stop first: the listener woken by the shutdown must find
+		 * the stop request, or it counts accept() errors on a TCP socket
+		 * and smfi_main reports failure (exit status 1) */
+		(void)smfi_stop();
 		if (stop_fd >= 0)
 			(void)shutdown(stop_fd, SHUT_RDWR);
-		(void)smfi_stop();
 		return NULL;
 	}
 }

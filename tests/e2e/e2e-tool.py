@@ -17,10 +17,11 @@
   prefixed DIR MSGID PRE  "Name: value" of its headers whose names start
                           with PRE (any case), one a line
   count DIR MSGID         how many deliveries carry that Message-ID
-  stream PORT N PREFIX EVERY FROM OTHER TO
+  stream PORT N PREFIX EVERY FROM OTHER TO [PACE_MS]
                           send N messages over one SMTP connection, each with
                           Message-ID <PREFIX.I@e2e.example>; every EVERY-th
-                          from FROM, the others from OTHER
+                          from FROM, the others from OTHER; PACE_MS between
+                          messages (default 0)
   stream-check DIR PREFIX N EVERY TAG
                           count deliveries of that stream: prints sent,
                           delivered, duplicates, lost, restricted messages
@@ -218,8 +219,8 @@ def cmd_count(directory, msgid):
     print(len(of_msgid(directory, msgid)))
 
 
-def cmd_stream(port, n, prefix, every, restricted, other, to):
-    n, every = int(n), int(every)
+def cmd_stream(port, n, prefix, every, restricted, other, to, pace_ms="0"):
+    n, every, pace = int(n), int(every), int(pace_ms) / 1000.0
     with smtplib.SMTP(HOST, int(port), timeout=60) as s:
         s.ehlo("stream.e2e.example")
         for i in range(n):
@@ -230,6 +231,8 @@ def cmd_stream(port, n, prefix, every, restricted, other, to):
                    % (sender, to, i, prefix, i,
                       time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()), i))
             s.sendmail(sender, [to], msg.encode())
+            if pace:
+                time.sleep(pace)
     return 0
 
 

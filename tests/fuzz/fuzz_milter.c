@@ -297,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		build_world(&worlds[1], 1);
 	}
 	memset(&d, 0, sizeof(d));
-	d.desc = callbacks_desc();
+	d.desc = callbacks_desc(0);
 	d.opts = data[0];
 	w = &worlds[d.opts & OPT_MINIMAL ? 1 : 0];
 	d.prefix = w->pol->header_prefix;
