@@ -8,7 +8,7 @@
  * at top-level commas first and each piece is parsed on its own: pieces over
  * ADDRLIST_PIECE_MAX octets are cut at every comma, and each keeps at most
  * ADDRLIST_COLONS_MAX colons. The common plain piece ("a@x.example" or
- * "Alice Smith <a@x.example>", ASCII only) is taken
+ * "John Q. Public <a@x.example>", ASCII only) is taken
  * without GMime, which costs more than the rest of a decision. Quoted
  * phrases ("Jones, A." <a@x.example>) count as plain.
  */
@@ -183,6 +183,13 @@ static int plain_local(char c)
 	       || c == '_' || c == '+' || c == '-';
 }
 
+/* plain_phrase - atext (RFC 5322 3.2.3) or '.', which obs-phrase allows after a word */
+static int plain_phrase(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+	       || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL);
+}
+
 /* plain_label - [A-Za-z0-9-] */
 static int plain_label(char c)
 {
@@ -226,8 +233,9 @@ static size_t plain_addr_spec(const char *p, size_t n)
 
 /*
  * addrlist_plain - the addr-spec of a plain piece without GMime: blanks, an
- * optional phrase of ASCII letters, digits, '-', blanks and quoted strings
- * of printable ASCII without escapes, with the address in angle brackets;
+ * optional phrase of atext, blanks, a '.' right after a word (obs-phrase:
+ * "John Q. Public") and quoted strings of printable ASCII without escapes,
+ * with the address in angle brackets;
  * or a bare address. 1 taken, 0 not plain (ask GMime).
  */
 static int addrlist_plain(const char *p, size_t n, struct addrlist_out *o)
@@ -248,8 +256,9 @@ static int addrlist_plain(const char *p, size_t n, struct addrlist_out *o)
 						return 0;
 				if (i == n)
 					return 0;
-			} else if (!plain_label(p[i]) && p[i] != ' ' && p[i] != '\t') {
-				return 0;
+			} else if (p[i] == '.' ? i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t'
+				   : !plain_phrase(p[i]) && p[i] != ' ' && p[i] != '\t') {
+				return 0;	/* a '.' only right after a word ("A. Name") */
 			}
 			i++;
 		}

@@ -529,6 +529,11 @@ static const char *const plain_cases[] = {
 	"\"unclosed <a@b.example>", "\"esc\\\" q\" <a@b.example>", "Al \"B\" Cy <a@b.example>",
 	"\"\" <a@b.example>", "\"J\xc3\xb6rg\" <a@b.example>", "\"a\" b@c.example",
 	"\"tab\there\" <a@b.example>", "\"a:b:c:d:e:f:g:h:i:j\" <a@b.example>",
+	"A. Correspondent 12 <a@b.example>", "John Q. Public <jqp@x.example>", "Dr. J. Smith-Jones <a@b.example>",
+	"O'Brien <o@b.example>", "x!#$%&'*+/=?^_`{|}~ <a@b.example>", ".leading <a@b.example>",
+	"a . b <a@b.example>", "a.. b <a@b.example>", "a.b.c. <a@b.example>", "J. \"Q\" P. <a@b.example>",
+	"=?utf-8?q?J=C3=B6rg?= <a@b.example>", "a.@b <c@d.example>", "a;b <c@d.example>", "a[b] <c@d.example>",
+	"a\\b <c@d.example>", "a\x7f <c@d.example>", "A.\tB <c@d.example>",
 };
 
 /* gmime_join - the mailboxes GMime itself finds in value, joined by '|' */
