@@ -16,6 +16,7 @@
 #include "detect.h"
 #include "flagcache.h"
 #include "header.h"
+#include "jsonw.h"
 #include "log.h"
 #include "store_flags.h"
 #include "timeparse.h"
@@ -304,7 +305,7 @@ static void step_flags(const char *key, long long uid, int unverified, time_t no
 
 /* add_flag_headers - "X-Restriction-Flag: ..." per open or escalated flag */
 static void add_flag_headers(const struct policy *pol, struct decision *d,
-			     const struct flag_view views[2], json_t *kinds)
+			     const struct flag_view views[2], struct jsonw *kinds, int *nkinds)
 {
 	long long win[2];
 	int k;
@@ -319,7 +320,8 @@ static void add_flag_headers(const struct policy *pol, struct decision *d,
 
 		if (views[k].state != FLAG_OPEN && views[k].state != FLAG_ESCALATED)
 			continue;
-		json_array_append_new(kinds, json_string(flag_kind_name((enum flag_kind)k)));
+		jsonw_str(kinds, flag_kind_name((enum flag_kind)k));
+		(*nkinds)++;
 		if (!pol->flag_header)
 			continue;
 		buf_init(&name);
@@ -333,21 +335,6 @@ static void add_flag_headers(const struct policy *pol, struct decision *d,
 	}
 }
 
-/* json_text - compact JSON of j (consumed); NULL for an empty array */
-static char *json_text(json_t *j)
-{
-	char *s = NULL, *out = NULL;
-
-	if (j && json_array_size(j) > 0)
-		s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(j);
-	if (s) {
-		out = xstrdup(s);
-		free(s);
-	}
-	return out;
-}
-
 void detection_eom(const struct msg *m, struct decision *d, time_t now, struct store_event *e)
 {
 	struct strlist staff = STRLIST_INIT;
@@ -355,14 +342,12 @@ void detection_eom(const struct msg *m, struct decision *d, time_t now, struct s
 	enum detect_skip skip;
 	char *env, *from, *key;
 	long long uid;
-	int unverified;
-	json_t *list, *kinds = json_array();
+	int unverified, nkinds = 0;
+	struct jsonw list, kinds;
 
 	memset(views, 0, sizeof(views));
-	if (m->internal) {
-		json_decref(kinds);
+	if (m->internal)
 		return;
-	}
 	uid = first_user(m, d, &unverified);
 	key = detect_person_key(uid, d->person);
 	skip = skip_reason(m, &env, &from);
@@ -372,18 +357,24 @@ void detection_eom(const struct msg *m, struct decision *d, time_t now, struct s
 	if (key && skip == DETECT_COUNT) {
 		step_flags(key, uid, unverified, now, &staff, views, e);
 		e->detect = 1;
-		list = json_array();
+		jsonw_init(&list);
+		jsonw_open(&list, '[');
 		for (size_t i = 0; i < staff.n; i++)
-			json_array_append_new(list, json_string(staff.v[i]));
-		e->staff = json_text(list);
-		if (e->staff == NULL)
-			e->staff = xstrdup("[]");
+			jsonw_str(&list, staff.v[i]);
+		jsonw_close(&list, ']');
+		e->staff = jsonw_finish(&list);
 	} else if (key) {
 		flagcache_get(key, views);
 	}
 	flagcache_unlock();
-	add_flag_headers(m->view.pol, d, views, kinds);
-	e->flags = json_text(kinds);
+	jsonw_init(&kinds);
+	jsonw_open(&kinds, '[');
+	add_flag_headers(m->view.pol, d, views, &kinds, &nkinds);
+	jsonw_close(&kinds, ']');
+	if (nkinds > 0)
+		e->flags = jsonw_finish(&kinds);	/* NULL when no flag is open */
+	else
+		jsonw_free(&kinds);
 	strlist_free(&staff);
 	free(env);
 	free(from);

@@ -3,125 +3,131 @@
  *
  * The decision's own log summary is the body of the line; recipients
  * refused earlier at RCPT are appended, since the end-of-message decision
- * only sees the ones still there. Event lists are built with Jansson so
- * no JSON is escaped by hand; a value that is not valid UTF-8 is stored as
- * "(invalid)" rather than dropped.
+ * only sees the ones still there. Event lists are written with lib/jsonw,
+ * which escapes as Jansson does (and is tested against it); a value that is
+ * not valid UTF-8 is stored as "(invalid)" rather than dropped.
  */
 #include "record.h"
 #include "buf.h"
 #include "events.h"
+#include "jsonw.h"
 #include "log.h"
 #include "timeparse.h"
 #include "xalloc.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MESSAGE_ID_MAX 998
 
-/* jstr - a JSON string, "(invalid)" for bytes that are not UTF-8 */
-static json_t *jstr(const char *s)
+/* rcpt_json - one recipient's outcome, as an item of w's array */
+static void rcpt_json(struct jsonw *w, const char *address, enum outcome o, enum stage st,
+		      int filed, const struct strlist *to, long long rid)
 {
-	json_t *j = json_string(s ? s : "");
-
-	return j ? j : json_string("(invalid)");
-}
-
-/* dump - compact JSON text of j (consumed); NULL when j is NULL */
-static char *dump(json_t *j)
-{
-	char *s, *out;
-
-	if (j == NULL)
-		return NULL;
-	s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(j);
-	if (s == NULL)
-		return NULL;
-	out = xstrdup(s);
-	free(s);
-	return out;
-}
-
-/* rcpt_json - one recipient's outcome */
-static json_t *rcpt_json(const char *address, enum outcome o, enum stage st, int filed,
-			 const struct strlist *to, long long rid)
-{
-	json_t *r = json_object(), *t = json_array();
 	size_t i;
 
+	jsonw_open(w, '{');
+	jsonw_key(w, "address");
+	jsonw_str(w, address);
+	jsonw_key(w, "outcome");
+	jsonw_str(w, outcome_name(o));
+	jsonw_key(w, "stage");
+	jsonw_str(w, stage_name(st));
+	jsonw_key(w, "filed");
+	jsonw_bool(w, filed);
+	jsonw_key(w, "to");
+	jsonw_open(w, '[');
 	for (i = 0; to && i < to->n; i++)
-		json_array_append_new(t, jstr(to->v[i]));
-	json_object_set_new(r, "address", jstr(address));
-	json_object_set_new(r, "outcome", json_string(outcome_name(o)));
-	json_object_set_new(r, "stage", json_string(stage_name(st)));
-	json_object_set_new(r, "filed", json_boolean(filed));
-	json_object_set_new(r, "to", t);
-	json_object_set_new(r, "restriction", rid ? json_integer(rid) : json_null());
-	return r;
+		jsonw_str(w, to->v[i]);
+	jsonw_close(w, ']');
+	jsonw_key(w, "restriction");
+	if (rid)
+		jsonw_int(w, rid);
+	else
+		jsonw_null(w);
+	jsonw_close(w, '}');
+}
+
+/* str_array - a JSON array of the strings in l */
+static void str_array(struct jsonw *w, const struct strlist *l)
+{
+	size_t i;
+
+	jsonw_open(w, '[');
+	for (i = 0; i < l->n; i++)
+		jsonw_str(w, l->v[i]);
+	jsonw_close(w, ']');
 }
 
 /* would_json - what trial restrictions would have done; NULL when none */
-static json_t *would_json(const struct decision *d)
+static char *would_json(const struct decision *d)
 {
-	json_t *a = json_array();
-	size_t i, j;
+	struct jsonw w;
+	size_t i;
+	int any = 0;
 
+	jsonw_init(&w);
+	jsonw_open(&w, '[');
 	for (i = 0; d && i < d->napplied; i++) {
 		const struct applied *ap = &d->applied[i];
-		json_t *w, *r, *t;
 		if (!ap->trial)
 			continue;
-		r = json_array();
-		t = json_array();
-		for (j = 0; j < ap->would.recipients.n; j++)
-			json_array_append_new(r, jstr(ap->would.recipients.v[j]));
-		for (j = 0; j < ap->would.to.n; j++)
-			json_array_append_new(t, jstr(ap->would.to.v[j]));
-		w = json_object();
-		json_object_set_new(w, "id", json_integer(ap->id));
-		json_object_set_new(w, "effect", json_string(ap->would.effect ? ap->would.effect
-							     : ap->effect));
-		json_object_set_new(w, "recipients", r);
-		json_object_set_new(w, "to", t);
-		json_array_append_new(a, w);
+		any = 1;
+		jsonw_open(&w, '{');
+		jsonw_key(&w, "id");
+		jsonw_int(&w, ap->id);
+		jsonw_key(&w, "effect");
+		jsonw_str(&w, ap->would.effect ? ap->would.effect : ap->effect);
+		jsonw_key(&w, "recipients");
+		str_array(&w, &ap->would.recipients);
+		jsonw_key(&w, "to");
+		str_array(&w, &ap->would.to);
+		jsonw_close(&w, '}');
 	}
-	if (json_array_size(a) == 0) {
-		json_decref(a);
+	jsonw_close(&w, ']');
+	if (!any) {
+		jsonw_free(&w);
 		return NULL;
 	}
-	return a;
+	return jsonw_finish(&w);
 }
 
 /* id_list - a JSON array of ids, NULL when n is 0 and null_empty is set */
 static char *id_list(const long long *ids, size_t n, int null_empty)
 {
-	json_t *a;
+	struct jsonw w;
 	size_t i;
 
 	if (n == 0 && null_empty)
 		return NULL;
-	a = json_array();
+	jsonw_init(&w);
+	jsonw_open(&w, '[');
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_integer(ids[i]));
-	return dump(a);
+		jsonw_int(&w, ids[i]);
+	jsonw_close(&w, ']');
+	return jsonw_finish(&w);
 }
 
 /* applied_lists - ids, users, actions, matched and flags of the applied restrictions */
 static void applied_lists(struct store_event *e, const struct applied_note *an, size_t n)
 {
-	json_t *ids = json_array(), *users = json_array(), *acts = json_array();
+	struct jsonw ids, users, acts;
 	enum matched_kind best = MATCHED_NONE;
 	size_t i, j;
 
+	jsonw_init(&ids);
+	jsonw_init(&users);
+	jsonw_init(&acts);
+	jsonw_open(&ids, '[');
+	jsonw_open(&users, '[');
+	jsonw_open(&acts, '[');
 	for (i = 0; i < n; i++) {
-		json_array_append_new(ids, json_integer(an[i].id));
-		json_array_append_new(acts, json_string(action_name(an[i].action)));
+		jsonw_int(&ids, an[i].id);
+		jsonw_str(&acts, action_name(an[i].action));
 		for (j = 0; j < i && an[j].user_id != an[i].user_id; j++)
 			;
 		if (j == i)
-			json_array_append_new(users, json_integer(an[i].user_id));
+			jsonw_int(&users, an[i].user_id);
 		if (an[i].matched != MATCHED_NONE && (best == MATCHED_NONE || an[i].matched < best))
 			best = an[i].matched;
 		if (!an[i].trial) {
@@ -129,9 +135,12 @@ static void applied_lists(struct store_event *e, const struct applied_note *an, 
 			e->unverified |= an[i].unverified;
 		}
 	}
-	e->restriction_ids = dump(ids);
-	e->user_ids = dump(users);
-	e->actions = dump(acts);
+	jsonw_close(&ids, ']');
+	jsonw_close(&users, ']');
+	jsonw_close(&acts, ']');
+	e->restriction_ids = jsonw_finish(&ids);
+	e->user_ids = jsonw_finish(&users);
+	e->actions = jsonw_finish(&acts);
 	e->matched = xstrdup(matched_kind_name(best));
 }
 
@@ -204,29 +213,35 @@ static const char *refused_effect(const struct msg *m, long long id)
  */
 static char *effects_json(const struct msg *m, const struct decision *d)
 {
-	json_t *a = json_array(), *o;
+	struct jsonw w;
 	size_t i, j;
 
+	jsonw_init(&w);
+	jsonw_open(&w, '[');
 	for (i = 0; d && i < d->napplied; i++) {
 		if (d->applied[i].trial)
 			continue;
-		o = json_object();
-		json_object_set_new(o, "id", json_integer(d->applied[i].id));
-		json_object_set_new(o, "effect", json_string(d->applied[i].effect
-							     ? d->applied[i].effect : "none"));
-		json_array_append_new(a, o);
+		jsonw_open(&w, '{');
+		jsonw_key(&w, "id");
+		jsonw_int(&w, d->applied[i].id);
+		jsonw_key(&w, "effect");
+		jsonw_str(&w, d->applied[i].effect ? d->applied[i].effect : "none");
+		jsonw_close(&w, '}');
 	}
 	for (i = 0; i < m->napplied; i++) {
 		for (j = 0; d && j < d->napplied && d->applied[j].id != m->applied[i].id; j++)
 			;
 		if ((d && j < d->napplied) || m->applied[i].trial)
 			continue;
-		o = json_object();
-		json_object_set_new(o, "id", json_integer(m->applied[i].id));
-		json_object_set_new(o, "effect", json_string(refused_effect(m, m->applied[i].id)));
-		json_array_append_new(a, o);
+		jsonw_open(&w, '{');
+		jsonw_key(&w, "id");
+		jsonw_int(&w, m->applied[i].id);
+		jsonw_key(&w, "effect");
+		jsonw_str(&w, refused_effect(m, m->applied[i].id));
+		jsonw_close(&w, '}');
 	}
-	return dump(a);
+	jsonw_close(&w, ']');
+	return jsonw_finish(&w);
 }
 
 /* event_base - the fields every event has */
@@ -248,7 +263,7 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 {
 	struct store_event e;
 	struct applied_note *an;
-	json_t *outs = json_array();
+	struct jsonw outs;
 	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
 	struct buf line;
 	size_t i;
@@ -261,16 +276,17 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 	}
 	event_base(&e, m, qid);
 	e.effects = effects_json(m, d);
+	jsonw_init(&outs);
+	jsonw_open(&outs, '[');
 	for (i = 0; i < m->nrefused; i++)
-		json_array_append_new(outs, rcpt_json(m->refused[i].address, m->refused[i].outcome,
-						      STAGE_RCPT, 0, NULL, m->refused[i].restriction_id));
+		rcpt_json(&outs, m->refused[i].address, m->refused[i].outcome, STAGE_RCPT, 0, NULL,
+			  m->refused[i].restriction_id);
 	buf_init(&line);
 	if (d) {
 		for (i = 0; i < d->nrcpts; i++) {
 			const struct rcpt_result *r = &d->rcpts[i];
-			json_array_append_new(outs, rcpt_json(r->address ? r->address : r->rcpt,
-							      r->outcome, r->stage, r->filed, &r->to,
-							      r->restriction_id));
+			rcpt_json(&outs, r->address ? r->address : r->rcpt, r->outcome, r->stage,
+				  r->filed, &r->to, r->restriction_id);
 		}
 		size_t nnotes = d->napplied;
 		an = notes_of(d, &over);
@@ -278,20 +294,20 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 		applied_lists(&e, an, nnotes);
 		free(an);
 		e.person = d->person ? xstrdup(d->person) : NULL;
-		e.would = dump(would_json(d));
+		e.would = would_json(d);
 		e.counted_users = id_list(d->count_users, d->ncount_users, 1);
 		e.recipients = (unsigned)(m->nrefused + d->nrcpts);
 		buf_printf(&line, "%s: %s", qid, d->log_summary ? d->log_summary : "");
 	} else {
 		for (i = 0; i < m->rcpts.n; i++)
-			json_array_append_new(outs, rcpt_json(m->rcpts.v[i], OUTCOME_ACCEPT, STAGE_EOM,
-							      0, NULL, 0));
+			rcpt_json(&outs, m->rcpts.v[i], OUTCOME_ACCEPT, STAGE_EOM, 0, NULL, 0);
 		applied_lists(&e, NULL, 0);
 		e.recipients = (unsigned)(m->nrefused + m->rcpts.n);
 		buf_printf(&line, "%s: verdict=accept database=unavailable restrictions=none", qid);
 	}
 	e.over_limit = over;
-	e.outcomes = dump(outs);
+	jsonw_close(&outs, ']');
+	e.outcomes = jsonw_finish(&outs);
 	e.verdict = xstrdup(what);
 	refused_part(&line, m);
 	if (d && strcmp(what, verdict_name(d->verdict)) != 0)
@@ -310,7 +326,7 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 void record_refused(const struct msg *m)
 {
 	struct store_event e;
-	json_t *outs = json_array();
+	struct jsonw outs;
 	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
 	const char *verdict = "tempfail";
 	struct buf line;
@@ -318,16 +334,19 @@ void record_refused(const struct msg *m)
 
 	memset(&e, 0, sizeof(e));
 	event_base(&e, m, qid);
+	jsonw_init(&outs);
+	jsonw_open(&outs, '[');
 	for (i = 0; i < m->nrefused; i++) {
-		json_array_append_new(outs, rcpt_json(m->refused[i].address, m->refused[i].outcome,
-						      STAGE_RCPT, 0, NULL, m->refused[i].restriction_id));
+		rcpt_json(&outs, m->refused[i].address, m->refused[i].outcome, STAGE_RCPT, 0, NULL,
+			  m->refused[i].restriction_id);
 		if (m->refused[i].outcome == OUTCOME_REJECT)
 			verdict = "reject";
 	}
 	applied_lists(&e, m->applied, m->napplied);
 	e.effects = effects_json(m, NULL);
 	e.person = m->person ? xstrdup(m->person) : NULL;
-	e.outcomes = dump(outs);
+	jsonw_close(&outs, ']');
+	e.outcomes = jsonw_finish(&outs);
 	e.verdict = xstrdup(verdict);
 	e.recipients = (unsigned)(m->nrefused + m->rcpts.n);
 	buf_init(&line);

@@ -1,0 +1,45 @@
+/*
+ * jsonw.h - compact JSON text written straight into a buffer.
+ *
+ * The milter records one event per message, and building those small
+ * arrays and objects as a Jansson tree and dumping it cost more than the
+ * decision itself. This writer produces exactly what Jansson's
+ * json_dumps(JSON_COMPACT | JSON_ENSURE_ASCII) would for the same values,
+ * keys in the order written: strings are checked as UTF-8 the way Jansson
+ * checks them (a string that is not valid becomes "(invalid)", as the
+ * milter has always stored it), and everything outside printable ASCII is
+ * escaped, so a value from mail can never break out of its string.
+ * Reading JSON stays with Jansson.
+ */
+#ifndef RM_JSONW_H
+#define RM_JSONW_H
+
+#include "buf.h"
+
+/* JSONW_DEPTH_MAX - nesting the writer tracks; deeper opens are a caller bug */
+#define JSONW_DEPTH_MAX 16
+
+struct jsonw {
+	struct buf b;
+	int depth;
+	int after_key;			/* a key was written: no comma before its value */
+	unsigned char has_item[JSONW_DEPTH_MAX];
+};
+
+void jsonw_init(struct jsonw *w);
+void jsonw_free(struct jsonw *w);	/* only for a writer not finished */
+/* jsonw_open / jsonw_close - '[' and ']', or '{' and '}' */
+void jsonw_open(struct jsonw *w, char bracket);
+void jsonw_close(struct jsonw *w, char bracket);
+/* jsonw_key - an object member's name; the next value is its value */
+void jsonw_key(struct jsonw *w, const char *key);
+void jsonw_str(struct jsonw *w, const char *s);	/* NULL writes "" */
+void jsonw_int(struct jsonw *w, long long v);
+void jsonw_bool(struct jsonw *w, int v);
+void jsonw_null(struct jsonw *w);
+/* jsonw_finish - the text (caller frees); the writer is left empty */
+char *jsonw_finish(struct jsonw *w);
+/* jsonw_string_text - append s as one JSON string to b (Jansson's rules above) */
+void jsonw_string_text(struct buf *b, const char *s);
+
+#endif
