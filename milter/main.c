@@ -16,6 +16,7 @@
 #include "limits.h"
 #include "listen.h"
 #include "log.h"
+#include "mctx.h"
 #include "novelty_mail.h"
 #include "policy.h"
 #include "reload.h"
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
 	limits_free();
 	detection_free();
 	novelty_mail_free();
+	mctx_pool_free();
 	if (cfg->pid_file && *cfg->pid_file)
 		(void)unlink(cfg->pid_file);
 	config_unref(cfg);

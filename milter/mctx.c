@@ -13,16 +13,59 @@
 #include "record.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/*
+ * Match scratches are kept between connections: libmilter starts a new
+ * thread for each one, and a scratch's PCRE2 JIT stack that was used before
+ * is already in memory, where a new one is faulted in page by page.
+ */
+#define SCRATCH_POOL_MAX 64
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct match_scratch *pool[SCRATCH_POOL_MAX];
+static size_t npool;
+
+/* scratch_get - a pooled scratch, else a new one */
+static struct match_scratch *scratch_get(void)
+{
+	struct match_scratch *m = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	if (npool > 0)
+		m = pool[--npool];
+	pthread_mutex_unlock(&pool_lock);
+	return m ? m : match_scratch_new();
+}
+
+/* scratch_put - back to the pool, or freed when it is full */
+static void scratch_put(struct match_scratch *m)
+{
+	pthread_mutex_lock(&pool_lock);
+	if (m && npool < SCRATCH_POOL_MAX) {
+		pool[npool++] = m;
+		m = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	match_scratch_free(m);
+}
+
+void mctx_pool_free(void)
+{
+	pthread_mutex_lock(&pool_lock);
+	while (npool > 0)
+		match_scratch_free(pool[--npool]);
+	pthread_mutex_unlock(&pool_lock);
+}
 
 struct conn *conn_new(const char *client_addr)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 
 	c->client_addr = client_addr ? xstrdup(client_addr) : NULL;
-	c->scratch = match_scratch_new();
+	c->scratch = scratch_get();
 	strlist_init(&c->msg.rcpts);
 	strlist_init(&c->msg.prefix_names);
 	buf_init(&c->msg.from);
@@ -47,7 +90,7 @@ void conn_free(struct conn *c)
 	buf_free(&c->msg.sender);
 	buf_free(&c->msg.reply_to);
 	buf_free(&c->msg.body);
-	match_scratch_free(c->scratch);
+	scratch_put(c->scratch);
 	free(c->client_addr);
 	free(c);
 }

@@ -88,6 +88,8 @@ struct conn {
 
 struct conn *conn_new(const char *client_addr);
 void conn_free(struct conn *c);		/* resets the message first; accepts NULL */
+/* mctx_pool_free - free the match scratches kept for later connections (at exit) */
+void mctx_pool_free(void);
 /* conn_set_client - the client's textual IP address (NULL when unknown) */
 void conn_set_client(struct conn *c, const char *client_addr);
 

@@ -2,7 +2,8 @@
  * pattern.c - compile and match /regex/ selectors with PCRE2 (see pattern.h).
  *
  * One match context, set up once, carries the limits; it is only read while
- * matching, so every thread can share it. Match data is per thread.
+ * matching, so every thread can share it. Match data is per thread, and so
+ * is a pattern_context, a copy of the limits with its own JIT stack.
  */
 #include "pattern.h"
 
@@ -61,19 +62,43 @@ pcre2_match_data *pattern_match_data_new(void)
 
 int pattern_match(const pcre2_code *code, pcre2_match_data *md, const char *subject)
 {
-	return pattern_match_len(code, md, subject, strlen(subject));
+	return pattern_match_len(code, md, NULL, subject, strlen(subject));
 }
 
-int pattern_match_len(const pcre2_code *code, pcre2_match_data *md, const char *subject,
-		      size_t len)
+/* PATTERN_JIT_STACK - the size of PCRE2's default on-stack JIT stack, kept */
+#define PATTERN_JIT_STACK (32 * 1024)
+
+void pattern_context_init(struct pattern_context *pc)
+{
+	pthread_once(&limits_once, limits_init);
+	pc->ctx = pcre2_match_context_copy(limits_ctx);
+	if (pc->ctx == NULL)
+		abort();
+	pc->stack = pcre2_jit_stack_create(PATTERN_JIT_STACK, PATTERN_JIT_STACK, NULL);
+	if (pc->stack != NULL)
+		pcre2_jit_stack_assign(pc->ctx, NULL, pc->stack);
+}
+
+void pattern_context_clear(struct pattern_context *pc)
+{
+	pcre2_match_context_free(pc->ctx);
+	pcre2_jit_stack_free(pc->stack);
+	pc->ctx = NULL;
+	pc->stack = NULL;
+}
+
+int pattern_match_len(const pcre2_code *code, pcre2_match_data *md, pcre2_match_context *ctx,
+		      const char *subject, size_t len)
 {
 	int rc;
 
 	pthread_once(&limits_once, limits_init);
+	if (ctx == NULL)
+		ctx = limits_ctx;
 	/* the JIT fast path skips pcre2_match's checks; code without JIT falls back */
-	rc = pcre2_jit_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, limits_ctx);
+	rc = pcre2_jit_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, ctx);
 	if (rc == PCRE2_ERROR_JIT_BADOPTION)
-		rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, limits_ctx);
+		rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, ctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)

@@ -66,6 +66,7 @@ struct snapshot {
 
 struct match_scratch {
 	pcre2_match_data *md;
+	struct pattern_context pc;
 };
 
 struct snapshot_builder *snapshot_builder_new(const struct addr_opts *opts)
@@ -340,6 +341,7 @@ struct match_scratch *match_scratch_new(void)
 	struct match_scratch *m = xcalloc(1, sizeof(*m));
 
 	m->md = pattern_match_data_new();
+	pattern_context_init(&m->pc);
 	return m;
 }
 
@@ -348,6 +350,7 @@ void match_scratch_free(struct match_scratch *m)
 	if (m == NULL)
 		return;
 	pcre2_match_data_free(m->md);
+	pattern_context_clear(&m->pc);
 	free(m);
 }
 
@@ -394,12 +397,12 @@ size_t snapshot_match(const struct snapshot *s, struct match_scratch *m,
 		}
 	}
 	/* no match of the combined pattern rules out every pattern in it */
-	skip_combined = s->combined && pattern_match_len(s->combined, m->md, normalised, len) == 0;
+	skip_combined = s->combined && pattern_match_len(s->combined, m->md, m->pc.ctx, normalised, len) == 0;
 	for (i = 0; i < s->nregex; i++) {
 		int rc;
 		if (skip_combined && s->regex[i].in_combined)
 			continue;
-		rc = pattern_match_len(s->regex[i].code, m->md, normalised, len);
+		rc = pattern_match_len(s->regex[i].code, m->md, m->pc.ctx, normalised, len);
 		if (rc > 0)
 			add_users(users, &n, max, &s->regex[i].user_id, 1);
 		else if (rc < 0 && limit_hits)
