@@ -250,6 +250,7 @@ void store_close(struct store *st)
 		return;
 	store_rollback(st);
 	sqlite3_finalize(st->event_insert);
+	sqlite3_finalize(st->fingerprints);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

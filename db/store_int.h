@@ -21,6 +21,7 @@ struct store {
 	long long audit_id;		/* the last audit row this connection wrote */
 	char audit_head[STORE_HASH_LEN + 1];	/* its hash, "" when none */
 	sqlite3_stmt *event_insert;	/* kept prepared by store_events.c, NULL until used */
+	sqlite3_stmt *fingerprints;	/* kept by store_flags.c: read once per novelty user */
 };
 
 /* the embedded schema.sql (generated schema_sql.c) */
