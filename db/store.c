@@ -80,6 +80,19 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err, size_t
 	return stmt;
 }
 
+sqlite3_stmt *store_prepare_kept(struct store *st, sqlite3_stmt **slot, const char *sql,
+				 const char *what, char *err, size_t errlen)
+{
+	if (*slot == NULL
+	    && sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL)
+	       != SQLITE_OK) {
+		store_error(st, what, err, errlen);
+		sqlite3_finalize(*slot);
+		*slot = NULL;
+	}
+	return *slot;
+}
+
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 		    char *err, size_t errlen)
 {

@@ -123,19 +123,6 @@ static int detection_rows(struct store *st, const struct store_event *e, long lo
 	return e->fp ? store_fp_apply(st, e->fp, err, errlen) : 0;
 }
 
-/* insert_stmt - the connection's kept INSERT, prepared on first use; NULL with err */
-static sqlite3_stmt *insert_stmt(struct store *st, char *err, size_t errlen)
-{
-	if (st->event_insert == NULL
-	    && sqlite3_prepare_v3(st->db, EVENT_INSERT, -1, SQLITE_PREPARE_PERSISTENT,
-				  &st->event_insert, NULL) != SQLITE_OK) {
-		store_error(st, "cannot prepare the event insert", err, errlen);
-		sqlite3_finalize(st->event_insert);
-		st->event_insert = NULL;
-	}
-	return st->event_insert;
-}
-
 int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 			char *err, size_t errlen)
 {
@@ -151,7 +138,8 @@ int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_error(st, "cannot begin writing events", err, errlen);
 	st->in_txn = 2;
-	stmt = insert_stmt(st, err, errlen);
+	stmt = store_prepare_kept(st, &st->event_insert, EVENT_INSERT,
+				  "cannot prepare the event insert", err, errlen);
 	if (!stmt)
 		goto fail;
 	for (i = 0; i < n; i++) {

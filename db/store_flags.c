@@ -261,15 +261,10 @@ int store_fingerprints(struct store *st, const char *person, time_t before, stor
 	sqlite3_stmt *stmt;
 	int rc, b;
 
-	if (st->fingerprints == NULL
-	    && sqlite3_prepare_v3(st->db, FINGERPRINTS, -1, SQLITE_PREPARE_PERSISTENT,
-				  &st->fingerprints, NULL) != SQLITE_OK) {
-		store_error(st, "cannot prepare a statement", err, errlen);
-		sqlite3_finalize(st->fingerprints);
-		st->fingerprints = NULL;
+	stmt = store_prepare_kept(st, &st->fingerprints, FINGERPRINTS, "cannot prepare a statement",
+				  err, errlen);
+	if (stmt == NULL)
 		return -1;
-	}
-	stmt = st->fingerprints;
 	b = store_bind_text(stmt, 1, person);
 	b |= sqlite3_bind_int64(stmt, 2, (sqlite3_int64)before);
 	if (b != SQLITE_OK) {

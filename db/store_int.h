@@ -31,6 +31,12 @@ extern const char store_schema_sql[];
 int store_error(struct store *st, const char *what, char *err, size_t errlen);
 /* store_prepare - prepare constant SQL; NULL with err on failure */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err, size_t errlen);
+/*
+ * store_prepare_kept - *slot, prepared on first use (SQLITE_PREPARE_PERSISTENT)
+ * and kept until store_close; NULL with "DB: what: ..." in err
+ */
+sqlite3_stmt *store_prepare_kept(struct store *st, sqlite3_stmt **slot, const char *sql,
+				 const char *what, char *err, size_t errlen);
 /* store_step_done - step a statement that returns no rows, finalize it */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 		    char *err, size_t errlen);
