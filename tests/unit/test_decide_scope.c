@@ -1,0 +1,295 @@
+/*
+ * test_decide_scope.c - what bounds a decision: trial restrictions, internal
+ * mail, HeaderDetail, the RCPT and end-of-message phases, non-staff
+ * recipients, restrictions out of force, who matched (envelope, headers,
+ * null sender, subaddress, SRS, Authentication-Results), the envelope
+ * match reused across a message, and what reaches the log and headers.
+ *
+ * The same fixture as test_decide.c (decide_fixture.h).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decide_fixture.h"
+
+START_TEST(test_trial_changes_nothing_and_records_would)
+{
+	static const struct rspec r[] = { { 8, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 1, 0, 0, 0 } };
+	rs(r, 1);
+	msg(PHASE_CHECK, ENV, NULL, NULL, NULL, 0, staff_and_exempt);
+	ck_assert_str_eq(verdict_name(d.verdict), "accept");
+	ck_assert_str_eq(OUT(0), "accept");
+	ck_assert_uint_eq(d.nheaders, 0);
+	ck_assert_ptr_null(d.subject_prefix);
+	ck_assert_int_eq(d.applied[0].trial, 1);
+	ck_assert_str_eq(d.applied[0].would.effect, "reject");
+	ck_assert_uint_eq(d.applied[0].would.recipients.n, 1);
+	ck_assert_str_eq(d.applied[0].would.recipients.v[0], "a@staff.example");
+}
+END_TEST
+
+START_TEST(test_internal_mail_is_never_restricted)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	rs(r, 1);
+	msg(PHASE_CHECK, ENV, "bob@example.org", NULL, NULL, 1, two_staff);
+	ck_assert_str_eq(verdict_name(d.verdict), "accept");
+	ck_assert_str_eq(OUT(0), "accept");
+	ck_assert_uint_eq(d.napplied, 0);
+	ck_assert_uint_eq(d.nheaders, 0);
+}
+END_TEST
+
+START_TEST(test_header_detail_full)
+{
+	static const struct rspec r[] = { { 12, 1, "bob@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, "C-2031" } };
+	policy_unref(pol);
+	config_unref(cfg);
+	setup_policy(1, 1);
+	rs(r, 1);
+	msg(PHASE_CHECK, STRANGER, "Bob <bob@example.org>", NULL, NULL, 0, two_staff);
+	ck_assert_str_eq(hdr("X-Restriction", 0), "file; id=12; case=C-2031; matched=header-from:bob@example.org");
+}
+END_TEST
+
+START_TEST(test_eom_phase_refuses_whole_message_for_envelope_match)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_LIMIT, "limit", "1/1d", "over", "reject", 0, 0, 0, 0 } };
+	rs(r, 1);
+	limit_used = 1;	/* a concurrent message used the allowance after RCPT */
+	msg(PHASE_EOM, ENV, NULL, NULL, NULL, 0, two_staff);
+	ck_assert_str_eq(STAGE(0), "eom");
+	ck_assert_str_eq(verdict_name(d.verdict), "reject");
+	ck_assert_ptr_nonnull(d.reply.text);
+}
+END_TEST
+
+START_TEST(test_non_staff_recipients_are_not_covered)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	static const char *const rc[] = { "<friend@elsewhere.example>", NULL };
+	rs(r, 1);
+	msg(PHASE_CHECK, ENV, NULL, NULL, NULL, 0, rc);
+	ck_assert_str_eq(OUT(0), "accept");
+	ck_assert_uint_eq(d.napplied, 0);
+}
+END_TEST
+
+START_TEST(test_restrictions_out_of_force_are_ignored)
+{
+	static const struct rspec r[] = {
+		{ 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, NOW - 100, NOW - 1, 0 },	/* ended */
+		{ 2, 1, NULL, ACTION_BLOCK, 0, 0, 0, 0, 0, NOW + 100, 0, 0 },			/* not started */
+	};
+	rs(r, 2);
+	msg(PHASE_CHECK, ENV, NULL, NULL, NULL, 0, two_staff);
+	ck_assert_str_eq(OUT(0), "accept");
+	ck_assert_uint_eq(d.napplied, 0);
+}
+END_TEST
+
+START_TEST(test_envelope_and_header_match_different_people)
+{
+	static const struct rspec r[] = {
+		{ 1, 1, "@example.org", ACTION_WATCH, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 2, 2, "/^mal.*@x\\.example$/", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	rs(r, 2);
+	msg(PHASE_CHECK, "anyone@example.org", "Mal <Malory@X.example>", NULL, NULL, 0, two_staff);
+	ck_assert_uint_eq(d.napplied, 2);
+	ck_assert_str_eq(matched_kind_name(d.applied[0].matched), "envelope-from");
+	ck_assert_str_eq(matched_kind_name(d.applied[1].matched), "header-from");
+	ck_assert_str_eq(d.person, "anyone@example.org");
+}
+END_TEST
+
+/* decide_with - like msg() at phase, with the message's envelope match env */
+static void decide_with(enum decide_phase phase, struct env_match *env, const char *env_from,
+			const char *from, const char *const *rcpts, size_t n)
+{
+	struct msg_facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.phase = phase;
+	f.now = NOW;
+	f.env_from = env_from;
+	f.hdr_from = from;
+	f.rcpts = rcpts;
+	f.nrcpts = n;
+	f.limit_count = fake_count;
+	f.env = env;
+	decision_clear(&d);
+	decide(&f, snap, pol, scratch, &d);
+}
+
+/* one message's decisions sharing an env_match decide as if each matched anew */
+START_TEST(test_envelope_match_reused_across_a_message_decides_the_same)
+{
+	static const struct rspec r[] = {
+		{ 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 2, 2, "/^mal.*@x\\.example$/", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	static const char *const senders[] = { "<Bob+x@Example.org>", "<malory@x.example>", "<>",
+					       "not an address", STRANGER };
+	char *want_rcpt, *want_eom, *want_person;
+	struct env_match env;
+	size_t i;
+
+	rs(r, 2);
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]); i++) {
+		decide_with(PHASE_RCPT, NULL, senders[i], NULL, two_staff, 1);
+		want_rcpt = strdup(d.log_summary);
+		decide_with(PHASE_EOM, NULL, senders[i], "Mal <malory@x.example>", two_staff, 2);
+		want_eom = strdup(d.log_summary);
+		want_person = d.person ? strdup(d.person) : NULL;
+
+		memset(&env, 0, sizeof(env));
+		decide_with(PHASE_RCPT, &env, senders[i], NULL, two_staff, 1);
+		ck_assert_str_eq(d.log_summary, want_rcpt);
+		ck_assert_int_eq(env.normalised, 1);
+		ck_assert_int_eq(env.matched, env.result == ADDR_OK);
+		if (i == 0) {	/* the cache holds what matching found */
+			ck_assert_str_eq(env.norm, "bob@example.org");
+			ck_assert_uint_eq(env.nusers, 1);
+			ck_assert_int_eq(env.users[0], 1);
+		}
+		decide_with(PHASE_RCPT, &env, senders[i], NULL, two_staff + 1, 1);
+		decide_with(PHASE_EOM, &env, senders[i], "Mal <malory@x.example>", two_staff, 2);
+		ck_assert_str_eq(d.log_summary, want_eom);
+		if (want_person)
+			ck_assert_str_eq(d.person, want_person);
+		else
+			ck_assert_ptr_null(d.person);
+		env_match_clear(&env);
+		ck_assert_ptr_null(env.norm);
+		free(want_rcpt);
+		free(want_eom);
+		free(want_person);
+	}
+}
+END_TEST
+
+START_TEST(test_null_sender_matches_nothing)
+{
+	static const struct rspec r[] = { { 1, 1, "@.example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	rs(r, 1);
+	msg(PHASE_CHECK, "<>", NULL, NULL, NULL, 0, two_staff);
+	ck_assert_int_eq(d.sender_null, 1);
+	ck_assert_str_eq(OUT(0), "accept");
+	ck_assert_ptr_null(d.person);
+}
+END_TEST
+
+START_TEST(test_subaddress_and_srs_sender_match)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	rs(r, 1);
+	msg(PHASE_CHECK, "<Bob+complaint@EXAMPLE.org>", NULL, NULL, NULL, 0, two_staff);
+	ck_assert_str_eq(OUT(0), "reject");
+	msg(PHASE_CHECK, "SRS0=a1b2=T5=example.org=bob@relay.example.net", NULL, NULL, NULL, 0, two_staff);
+	ck_assert_str_eq(OUT(0), "reject");
+}
+END_TEST
+
+START_TEST(test_exempt_only_is_tagged_not_refused)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	static const char *const rc[] = { "<complaints@staff.example>", NULL };
+	rs(r, 1);
+	msg(PHASE_CHECK, ENV, "bob@example.org", NULL, NULL, 0, rc);
+	ck_assert_str_eq(verdict_name(d.verdict), "accept");
+	ck_assert_str_eq(hdr("X-Restriction", 0), "block; id=1");
+	ck_assert_str_eq(d.applied[0].effect, "tag");
+}
+END_TEST
+
+START_TEST(test_log_summary_has_ids_not_names)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_BLOCK, "message", "Secret reason C-99", 0, 0, 0, 0, 0, "C-99" } };
+	rs(r, 1);
+	msg(PHASE_CHECK, ENV, "\"Bob Name\" <bob@example.org>", NULL, NULL, 0, two_staff);
+	ck_assert_ptr_nonnull(strstr(d.log_summary, "1:block:envelope-from"));
+	ck_assert_ptr_null(strstr(d.log_summary, "C-99"));
+	ck_assert_ptr_null(strstr(d.log_summary, "Bob Name"));
+}
+END_TEST
+
+START_TEST(test_trusted_authres_verifies_header_from)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	static const char *const ar_trusted[] = { "mx.staff.example; dmarc=pass header.from=example.org" };
+	static const char *const ar_forged[] = { "evil.example; dmarc=pass header.from=example.org" };
+	struct msg_facts f;
+
+	policy_unref(pol);
+	strlist_add(&cfg->trusted_authserv_ids, "mx.staff.example");
+	{
+		char err[256];
+		ck_assert_msg(policy_new(cfg, &pol, err, sizeof(err)) == 0, "%s", err);
+	}
+	rs(r, 1);
+	memset(&f, 0, sizeof(f));
+	f.phase = PHASE_CHECK;
+	f.now = NOW;
+	f.env_from = STRANGER;
+	f.hdr_from = "Bob <bob@example.org>";
+	f.rcpts = two_staff;
+	f.nrcpts = 2;
+	f.auth_results = ar_trusted;
+	f.nauth_results = 1;
+	decide(&f, snap, pol, scratch, &d);
+	ck_assert_int_eq(d.applied[0].unverified, 0);
+	decision_clear(&d);
+	f.auth_results = ar_forged;
+	decide(&f, snap, pol, scratch, &d);
+	ck_assert_int_eq(d.applied[0].unverified, 1);
+}
+END_TEST
+
+START_TEST(test_header_values_are_safe)
+{
+	static const struct rspec r[] = { { 12, 1, "bob@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, "C-1\r\nBcc: x@evil.example" } };
+	size_t i;
+	policy_unref(pol);
+	config_unref(cfg);
+	setup_policy(1, 1);
+	rs(r, 1);
+	msg(PHASE_CHECK, ENV, NULL, NULL, NULL, 0, two_staff);
+	for (i = 0; i < d.nheaders; i++) {
+		ck_assert_ptr_null(strchr(d.headers[i].value, '\r'));
+		ck_assert_ptr_null(strstr(d.headers[i].value, "\nBcc"));
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *su = suite_create("decide_scope");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_trial_changes_nothing_and_records_would);
+	tcase_add_test(tc, test_internal_mail_is_never_restricted);
+	tcase_add_test(tc, test_header_detail_full);
+	tcase_add_test(tc, test_eom_phase_refuses_whole_message_for_envelope_match);
+	tcase_add_test(tc, test_non_staff_recipients_are_not_covered);
+	tcase_add_test(tc, test_restrictions_out_of_force_are_ignored);
+	tcase_add_test(tc, test_envelope_and_header_match_different_people);
+	tcase_add_test(tc, test_envelope_match_reused_across_a_message_decides_the_same);
+	tcase_add_test(tc, test_null_sender_matches_nothing);
+	tcase_add_test(tc, test_subaddress_and_srs_sender_match);
+	tcase_add_test(tc, test_exempt_only_is_tagged_not_refused);
+	tcase_add_test(tc, test_log_summary_has_ids_not_names);
+	tcase_add_test(tc, test_trusted_authres_verifies_header_from);
+	tcase_add_test(tc, test_header_values_are_safe);
+	suite_add_tcase(su, tc);
+	sr = srunner_create(su);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
