@@ -9,35 +9,23 @@
  * (SMFIP_NO*) are not sent, replies it negotiated away (SMFIP_NR_*) are
  * not awaited, a symbol list it sets limits the macros sent. Commands that
  * expect no reply are buffered and written with the next that does.
- * Prints one line of key=value figures (see print_result).
+ * Prints one line of key=value figures (see print_result). The wire
+ * protocol itself is in milter-wire.c.
  */
+#include "milter-wire.h"
+
 #include <errno.h>
-#include <libmilter/mfapi.h>
-#include <libmilter/mfdef.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#define PC_VERSION 6
-/* what Postfix offers with milter_protocol = 6 */
-#define PC_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | SMFIF_DELRCPT \
-		    | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_CHGFROM | SMFIF_ADDRCPT_PAR \
-		    | SMFIF_SETSYMLIST)
-#define PC_STEPS 0x001FFFFFUL
-#define PC_MAXPKT (1024 * 1024)
-#define PC_NSTAGES 7	/* SMFIM_CONNECT .. SMFIM_EOH */
 #define PC_MAXRESTRICTED 100000
 
 struct options {
@@ -48,15 +36,6 @@ struct options {
 	const char *client_ip;
 	char **restricted;
 	long nrestricted;
-};
-
-/* a connection's buffered output and what it negotiated */
-struct pconn {
-	int fd;
-	char *out;
-	size_t nout, capout;
-	unsigned long actions, steps;
-	char *symlist[PC_NSTAGES];	/* NULL: no list set for that stage */
 };
 
 /* totals, summed over threads */
@@ -72,19 +51,6 @@ static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long neg_actions, neg_steps;
 static double *latency;		/* per message, seconds */
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("proto-client: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
-
 /* now_s - monotonic seconds */
 static double now_s(void)
 {
@@ -92,257 +58,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* put - append raw bytes to the output buffer */
-static void put(struct pconn *c, const void *p, size_t n)
-{
-	if (c->nout + n > c->capout) {
-		c->capout = (c->nout + n) * 2 + 1024;
-		c->out = realloc(c->out, c->capout);
-		if (c->out == NULL)
-			die("out of memory");
-	}
-	memcpy(c->out + c->nout, p, n);
-	c->nout += n;
-}
-
-static int flush(struct pconn *c);
-
-/* packet - one command: 4-byte length of cmd + data, cmd, data */
-static void packet(struct pconn *c, char cmd, const void *data, size_t n)
-{
-	uint32_t len = htonl((uint32_t)(n + 1));
-
-	put(c, &len, 4);
-	put(c, &cmd, 1);
-	if (n)
-		put(c, data, n);
-	if (O.unbuffered && cmd != SMFIC_MACRO)
-		(void)flush(c);	/* -W: one write per command (macros go with theirs) */
-}
-
-/* flush - write everything buffered; -1 on error */
-static int flush(struct pconn *c)
-{
-	size_t off = 0;
-
-	while (off < c->nout) {
-		ssize_t w = write(c->fd, c->out + off, c->nout - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
-	}
-	c->nout = 0;
-	return 0;
-}
-
-/* read_full - exactly n bytes; -1 on error or EOF */
-static int read_full(int fd, void *p, size_t n)
-{
-	size_t off = 0;
-
-	while (off < n) {
-		ssize_t r = read(fd, (char *)p + off, n - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		off += (size_t)r;
-	}
-	return 0;
-}
-
-/* read_packet - one reply: its command, data in *buf (len *n); -1 on error */
-static int read_packet(struct pconn *c, char *cmd, char **buf, size_t *n)
-{
-	uint32_t len;
-	static __thread char *b;
-	static __thread size_t cap;
-
-	if (flush(c) != 0 || read_full(c->fd, &len, 4) != 0)
-		return -1;
-	len = ntohl(len);
-	if (len < 1 || len > PC_MAXPKT)
-		return -1;
-	if (len > cap) {
-		cap = len;
-		b = realloc(b, cap);
-		if (b == NULL)
-			die("out of memory");
-	}
-	if (read_full(c->fd, b, len) != 0)
-		return -1;
-	*cmd = b[0];
-	*buf = b + 1;
-	*n = len - 1;
-	return 0;
-}
-
-enum verdict { V_CONTINUE, V_ACCEPT, V_REJECT, V_TEMPFAIL, V_DISCARD, V_ERROR };
-
-/* await - read until a final reply for a step; counts modifications */
-static enum verdict await(struct pconn *c, long *mods)
-{
-	char cmd, *d;
-	size_t n;
-
-	for (;;) {
-		if (read_packet(c, &cmd, &d, &n) != 0)
-			return V_ERROR;
-		switch (cmd) {
-		case SMFIR_CONTINUE: case SMFIR_SKIP: return V_CONTINUE;
-		case SMFIR_ACCEPT: return V_ACCEPT;
-		case SMFIR_REJECT: return V_REJECT;
-		case SMFIR_TEMPFAIL: return V_TEMPFAIL;
-		case SMFIR_DISCARD: return V_DISCARD;
-		case SMFIR_REPLYCODE: return n > 0 && d[0] == '4' ? V_TEMPFAIL : V_REJECT;
-		case SMFIR_PROGRESS: continue;
-		case SMFIR_ADDHEADER: case SMFIR_INSHEADER: case SMFIR_CHGHEADER:
-		case SMFIR_ADDRCPT: case SMFIR_DELRCPT: case SMFIR_ADDRCPT_PAR:
-		case SMFIR_QUARANTINE: case SMFIR_CHGFROM: case SMFIR_REPLBODY:
-			if (mods)
-				(*mods)++;
-			continue;
-		default:
-			return V_ERROR;
-		}
-	}
-}
-
-/* step - send cmd; await its reply unless nr_flag was negotiated */
-static enum verdict step(struct pconn *c, char cmd, const void *data, size_t n,
-			 unsigned long nr_flag, long *mods)
-{
-	packet(c, cmd, data, n);
-	if (nr_flag && (c->steps & nr_flag))
-		return V_CONTINUE;
-	return await(c, mods);
-}
-
-/* wanted - may macro name be sent at this stage (symbol list)? */
-static int wanted(const struct pconn *c, int stage, const char *name)
-{
-	const char *l = c->symlist[stage], *p;
-	size_t nl = strlen(name);
-
-	if (l == NULL)
-		return 1;
-	for (p = l; (p = strstr(p, name)) != NULL; p += nl)
-		if ((p == l || p[-1] == ' ') && (p[nl] == '\0' || p[nl] == ' '))
-			return 1;
-	return 0;
-}
-
-/* macros - SMFIC_MACRO for command code cmd: name/value pairs, NULL-terminated */
-static void macros(struct pconn *c, int stage, char cmd, ...)
-{
-	char buf[2048];
-	size_t n = 0;
-	const char *name, *value;
-	va_list ap;
-
-	buf[n++] = cmd;
-	va_start(ap, cmd);
-	while ((name = va_arg(ap, const char *)) != NULL) {
-		value = va_arg(ap, const char *);
-		if (!wanted(c, stage, name))
-			continue;
-		size_t a = strlen(name) + 1, b = strlen(value) + 1;
-		if (n + a + b > sizeof(buf))
-			break;
-		memcpy(buf + n, name, a);
-		memcpy(buf + n + a, value, b);
-		n += a + b;
-	}
-	va_end(ap);
-	if (n > 1)
-		packet(c, SMFIC_MACRO, buf, n);
-}
-
-/* sock_open - connect to unix:PATH, inet:PORT@HOST or inet:HOST:PORT */
-static int sock_open(const char *spec)
-{
-	int fd, on = 1;
-
-	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0 || spec[0] == '/') {
-		struct sockaddr_un sun;
-		const char *path = spec[0] == '/' ? spec : strchr(spec, ':') + 1;
-		memset(&sun, 0, sizeof(sun));
-		sun.sun_family = AF_UNIX;
-		if (strlen(path) >= sizeof(sun.sun_path))
-			die("%s: path too long", spec);
-		strcpy(sun.sun_path, path);
-		fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-		return fd;
-	}
-	if (strncmp(spec, "inet:", 5) == 0) {
-		char host[256], port[32];
-		const char *s = spec + 5, *at = strchr(s, '@'), *colon = strrchr(s, ':');
-		struct addrinfo hints, *ai;
-		if (at) {
-			snprintf(port, sizeof(port), "%.*s", (int)(at - s), s);
-			snprintf(host, sizeof(host), "%s", at + 1);
-		} else if (colon) {
-			snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-			snprintf(port, sizeof(port), "%s", colon + 1);
-		} else {
-			die("%s: want inet:PORT@HOST", spec);
-		}
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_INET;
-		hints.ai_socktype = SOCK_STREAM;
-		if (getaddrinfo(host, port, &hints, &ai) != 0)
-			die("%s: cannot resolve", spec);
-		fd = socket(ai->ai_family, SOCK_STREAM, 0);
-		if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			if (fd >= 0)
-				close(fd);
-			freeaddrinfo(ai);
-			return -1;
-		}
-		freeaddrinfo(ai);
-		if (O.nodelay)
-			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-		return fd;
-	}
-	die("%s: want unix:PATH or inet:PORT@HOST", spec);
-}
-
-/* negotiate - OPTNEG and the symbol lists; -1 on error */
-static int negotiate(struct pconn *c)
-{
-	uint32_t v[3] = { htonl(PC_VERSION), htonl(PC_ACTIONS), htonl(PC_STEPS) };
-	char cmd, *d;
-	size_t n, off;
-
-	packet(c, SMFIC_OPTNEG, v, sizeof(v));
-	if (read_packet(c, &cmd, &d, &n) != 0 || cmd != SMFIC_OPTNEG || n < 12)
-		return -1;
-	memcpy(v, d, 12);
-	c->actions = ntohl(v[1]);
-	c->steps = ntohl(v[2]);
-	for (off = 12; off + 4 < n;) {	/* symbol lists: stage, then a string */
-		uint32_t st;
-		size_t l;
-		memcpy(&st, d + off, 4);
-		st = ntohl(st);
-		off += 4;
-		l = strnlen(d + off, n - off);
-		if (st < PC_NSTAGES) {
-			free(c->symlist[st]);
-			c->symlist[st] = strndup(d + off, l);
-		}
-		off += l + 1;
-	}
-	return 0;
 }
 
 /* conn_open - a new connection, negotiated, with CONNECT and HELO sent */
@@ -354,7 +69,8 @@ static int conn_open(struct pconn *c)
 	enum verdict v;
 
 	memset(c, 0, sizeof(*c));
-	c->fd = sock_open(O.sock);
+	c->unbuffered = O.unbuffered;
+	c->fd = sock_open(O.sock, O.nodelay);
 	if (c->fd < 0 || negotiate(c) != 0)
 		return -1;
 	neg_actions = c->actions;
@@ -380,23 +96,6 @@ static int conn_open(struct pconn *c)
 			return -1;
 	}
 	return 0;
-}
-
-/* conn_close - QUIT and close */
-static void conn_close(struct pconn *c)
-{
-	int i;
-
-	if (c->fd >= 0) {
-		packet(c, SMFIC_QUIT, NULL, 0);
-		(void)flush(c);
-		close(c->fd);
-	}
-	for (i = 0; i < PC_NSTAGES; i++)
-		free(c->symlist[i]);
-	free(c->out);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
 }
 
 /* sender_of - message i's envelope sender (without <>) */
@@ -436,7 +135,7 @@ static char *body_text(long i, int n)
 	unsigned long x = (unsigned long)i * 2654435761UL + 1;
 
 	if (b == NULL)
-		die("out of memory");
+		wire_die("out of memory");
 	len = sprintf(b, "Dear Sir or Madam,\r\n\r\n");
 	while (len < n) {
 		const char *w;
@@ -608,10 +307,10 @@ static void read_restricted(const char *path)
 	char line[512];
 
 	if (f == NULL)
-		die("%s: %s", path, strerror(errno));
+		wire_die("%s: %s", path, strerror(errno));
 	O.restricted = calloc(PC_MAXRESTRICTED, sizeof(char *));
 	if (O.restricted == NULL)
-		die("out of memory");
+		wire_die("out of memory");
 	while (O.nrestricted < PC_MAXRESTRICTED && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] && line[0] != '#')
@@ -706,11 +405,11 @@ int main(int argc, char **argv)
 	latency = calloc((size_t)O.messages, sizeof(double));
 	th = calloc((size_t)O.conns, sizeof(*th));
 	if (latency == NULL || th == NULL)
-		die("out of memory");
+		wire_die("out of memory");
 	t0 = now_s();
 	for (i = 0; i < O.conns; i++)
 		if (pthread_create(&th[i], NULL, worker, NULL) != 0)
-			die("pthread_create failed");
+			wire_die("pthread_create failed");
 	for (i = 0; i < O.conns; i++)
 		pthread_join(th[i], NULL);
 	secs = now_s() - t0;
