@@ -96,53 +96,49 @@ static const char *level_name(int level)
 }
 
 /*
- * write_stderr - "ident: level: text\n" in one write(2). Not fprintf: on
- * unbuffered stderr it formats through an 8 KiB buffer on the stack, and
- * every connection's new thread faulted those pages in again (most of the
+ * write_all_stderr - the line in one write(2). Not fprintf: on unbuffered
+ * stderr it formats through an 8 KiB buffer on the stack, and every
+ * connection's new thread faulted those pages in again (most of the
  * milter's page faults under load).
  */
-static void write_stderr(int level, struct buf *text)
+static void write_all_stderr(const char *p, size_t len)
 {
-	struct buf line;
-	size_t off = 0;
 	ssize_t n;
 
-	buf_init(&line);
-	buf_puts(&line, log_ident);
-	buf_puts(&line, ": ");
-	buf_puts(&line, level_name(level));
-	buf_puts(&line, ": ");
-	buf_append(&line, text->data, text->len);
-	buf_putc(&line, '\n');
-	while (off < line.len) {
-		n = write(STDERR_FILENO, line.data + off, line.len - off);
+	while (len > 0) {
+		n = write(STDERR_FILENO, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			break;	/* nowhere left to report it */
-		off += (size_t)n;
+			return;	/* nowhere left to report it */
+		p += n;
+		len -= (size_t)n;
 	}
-	buf_free(&line);
 }
 
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
 	struct buf b;
-	size_t i;
+	size_t i, start;
 
 	if (level > log_level)
 		return;
 	buf_init(&b);
+	if (log_to_stderr)	/* "ident: level: text\n", built in the same buffer */
+		buf_printf(&b, "%s: %s: ", log_ident, level_name(level));
+	start = b.len;
 	buf_vprintf(&b, fmt, ap);
-	for (i = 0; i < b.len; i++) {
+	for (i = start; i < b.len; i++) {
 		unsigned char c = (unsigned char)b.data[i];
 		if (c < 0x20 || c == 0x7f)
 			b.data[i] = '?';
 	}
-	if (log_to_stderr)
-		write_stderr(level, &b);
-	else
+	if (log_to_stderr) {
+		buf_putc(&b, '\n');
+		write_all_stderr(b.data, b.len);
+	} else {
 		syslog(level, "%s", b.data);
+	}
 	buf_free(&b);
 }
 
