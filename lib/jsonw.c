@@ -4,6 +4,7 @@
  * same whichever wrote them; tests/unit/test_jsonw.c compares the two.
  */
 #include "jsonw.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,18 +36,24 @@ static void item(struct jsonw *w)
 
 void jsonw_open(struct jsonw *w, char bracket)
 {
+	if (w->depth + 1 >= JSONW_DEPTH_MAX) {
+		log_err("jsonw: nesting deeper than %d", JSONW_DEPTH_MAX);
+		abort();
+	}
 	item(w);
 	buf_putc(&w->b, bracket);
-	if (w->depth + 1 < JSONW_DEPTH_MAX)
-		w->depth++;
+	w->depth++;
 	w->has_item[w->depth] = 0;
 }
 
 void jsonw_close(struct jsonw *w, char bracket)
 {
+	if (w->depth == 0) {
+		log_err("jsonw: '%c' closes nothing", bracket);
+		abort();
+	}
 	buf_putc(&w->b, bracket);
-	if (w->depth > 0)
-		w->depth--;
+	w->depth--;
 }
 
 void jsonw_key(struct jsonw *w, const char *key)
@@ -82,6 +89,16 @@ void jsonw_null(struct jsonw *w)
 {
 	item(w);
 	buf_puts(&w->b, "null");
+}
+
+void jsonw_strlist(struct jsonw *w, const struct strlist *l)
+{
+	size_t i;
+
+	jsonw_open(w, '[');
+	for (i = 0; l && i < l->n; i++)
+		jsonw_str(w, l->v[i]);
+	jsonw_close(w, ']');
 }
 
 char *jsonw_finish(struct jsonw *w)

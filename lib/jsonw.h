@@ -15,8 +15,9 @@
 #define RM_JSONW_H
 
 #include "buf.h"
+#include "strlist.h"
 
-/* JSONW_DEPTH_MAX - nesting the writer tracks; deeper opens are a caller bug */
+/* JSONW_DEPTH_MAX - nesting the writer tracks; deeper opens are a bug (abort) */
 #define JSONW_DEPTH_MAX 16
 
 struct jsonw {
@@ -37,6 +38,8 @@ void jsonw_str(struct jsonw *w, const char *s);	/* NULL writes "" */
 void jsonw_int(struct jsonw *w, long long v);
 void jsonw_bool(struct jsonw *w, int v);
 void jsonw_null(struct jsonw *w);
+/* jsonw_strlist - an array of l's strings; NULL writes [] */
+void jsonw_strlist(struct jsonw *w, const struct strlist *l);
 /* jsonw_finish - the text (caller frees); the writer is left empty */
 char *jsonw_finish(struct jsonw *w);
 /* jsonw_string_text - append s as one JSON string to b (Jansson's rules above) */

@@ -358,10 +358,7 @@ void detection_eom(const struct msg *m, struct decision *d, time_t now, struct s
 		step_flags(key, uid, unverified, now, &staff, views, e);
 		e->detect = 1;
 		jsonw_init(&list);
-		jsonw_open(&list, '[');
-		for (size_t i = 0; i < staff.n; i++)
-			jsonw_str(&list, staff.v[i]);
-		jsonw_close(&list, ']');
+		jsonw_strlist(&list, &staff);
 		e->staff = jsonw_finish(&list);
 	} else if (key) {
 		flagcache_get(key, views);

@@ -24,8 +24,6 @@
 static void rcpt_json(struct jsonw *w, const char *address, enum outcome o, enum stage st,
 		      int filed, const struct strlist *to, long long rid)
 {
-	size_t i;
-
 	jsonw_open(w, '{');
 	jsonw_key(w, "address");
 	jsonw_str(w, address);
@@ -36,27 +34,13 @@ static void rcpt_json(struct jsonw *w, const char *address, enum outcome o, enum
 	jsonw_key(w, "filed");
 	jsonw_bool(w, filed);
 	jsonw_key(w, "to");
-	jsonw_open(w, '[');
-	for (i = 0; to && i < to->n; i++)
-		jsonw_str(w, to->v[i]);
-	jsonw_close(w, ']');
+	jsonw_strlist(w, to);
 	jsonw_key(w, "restriction");
 	if (rid)
 		jsonw_int(w, rid);
 	else
 		jsonw_null(w);
 	jsonw_close(w, '}');
-}
-
-/* str_array - a JSON array of the strings in l */
-static void str_array(struct jsonw *w, const struct strlist *l)
-{
-	size_t i;
-
-	jsonw_open(w, '[');
-	for (i = 0; i < l->n; i++)
-		jsonw_str(w, l->v[i]);
-	jsonw_close(w, ']');
 }
 
 /* would_json - what trial restrictions would have done; NULL when none */
@@ -79,9 +63,9 @@ static char *would_json(const struct decision *d)
 		jsonw_key(&w, "effect");
 		jsonw_str(&w, ap->would.effect ? ap->would.effect : ap->effect);
 		jsonw_key(&w, "recipients");
-		str_array(&w, &ap->would.recipients);
+		jsonw_strlist(&w, &ap->would.recipients);
 		jsonw_key(&w, "to");
-		str_array(&w, &ap->would.to);
+		jsonw_strlist(&w, &ap->would.to);
 		jsonw_close(&w, '}');
 	}
 	jsonw_close(&w, ']');

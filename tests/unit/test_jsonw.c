@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,58 @@ START_TEST(test_nested_values_match_jansson)
 }
 END_TEST
 
+START_TEST(test_strlist_matches_jansson)
+{
+	struct strlist l = STRLIST_INIT;
+	struct jsonw w;
+	json_t *a = json_array();
+	char *want, *got;
+
+	strlist_add(&l, "a@staff.example");
+	strlist_add(&l, "\"quoted\"\r\n");
+	strlist_add(&l, "bad \xff");
+	jsonw_init(&w);
+	jsonw_open(&w, '[');
+	jsonw_strlist(&w, &l);
+	jsonw_strlist(&w, NULL);
+	jsonw_close(&w, ']');
+	got = jsonw_finish(&w);
+	json_t *inner = json_array();
+	json_array_append_new(inner, json_string("a@staff.example"));
+	json_array_append_new(inner, json_string("\"quoted\"\r\n"));
+	json_array_append_new(inner, json_string("(invalid)"));
+	json_array_append_new(a, inner);
+	json_array_append_new(a, json_array());
+	want = json_dumps(a, DUMP_FLAGS);
+	json_decref(a);
+	ck_assert_msg(strcmp(got, want) == 0, "ours %s, Jansson %s", got, want);
+	free(got);
+	free(want);
+	strlist_free(&l);
+}
+END_TEST
+
+/* nesting past JSONW_DEPTH_MAX is a bug in the caller: abort, never wrong text */
+START_TEST(test_too_deep_aborts)
+{
+	struct jsonw w;
+	int i;
+
+	jsonw_init(&w);
+	for (i = 0; i < JSONW_DEPTH_MAX; i++)
+		jsonw_open(&w, '[');
+}
+END_TEST
+
+START_TEST(test_close_without_open_aborts)
+{
+	struct jsonw w;
+
+	jsonw_init(&w);
+	jsonw_close(&w, ']');
+}
+END_TEST
+
 START_TEST(test_empty_array_and_finish_leaves_writer_empty)
 {
 	struct jsonw w;
@@ -158,6 +211,9 @@ static Suite *jsonw_suite(void)
 	tcase_add_test(tc, test_random_strings_match_jansson);
 	tcase_add_test(tc, test_nested_values_match_jansson);
 	tcase_add_test(tc, test_empty_array_and_finish_leaves_writer_empty);
+	tcase_add_test(tc, test_strlist_matches_jansson);
+	tcase_add_test_raise_signal(tc, test_too_deep_aborts, SIGABRT);
+	tcase_add_test_raise_signal(tc, test_close_without_open_aborts, SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }
