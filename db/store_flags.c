@@ -267,17 +267,14 @@ int store_fingerprints(struct store *st, const char *person, time_t before, stor
 		return -1;
 	b = store_bind_text(stmt, 1, person);
 	b |= sqlite3_bind_int64(stmt, 2, (sqlite3_int64)before);
-	if (b != SQLITE_OK) {
-		store_error(st, "cannot bind a value", err, errlen);
-		sqlite3_reset(stmt);
-		sqlite3_clear_bindings(stmt);
-		return -1;
-	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		fn(arg, store_col_time(stmt, 0), text(stmt, 1), text(stmt, 2));
+	rc = b;
+	if (b == SQLITE_OK)
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			fn(arg, store_col_time(stmt, 0), text(stmt, 1), text(stmt, 2));
 	if (rc != SQLITE_DONE)
-		store_error(st, "cannot read fingerprints", err, errlen);
-	sqlite3_reset(stmt);
+		store_error(st, b != SQLITE_OK ? "cannot bind a value" : "cannot read fingerprints",
+			    err, errlen);
+	sqlite3_reset(stmt);	/* kept for the next call: reset, never finalized here */
 	sqlite3_clear_bindings(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
