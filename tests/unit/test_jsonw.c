@@ -1,5 +1,5 @@
 /*
- * test_jsonw.c - unit tests for lib/jsonw: the writer's text must be what
+ * test_jsonw.c - unit tests for milter/jsonw: the writer's text must be what
  * Jansson's json_dumps(JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
  * gives for the same values, byte for byte, because events written by the
  * milter are read back with Jansson. Fixed strings cover every escape and
@@ -186,6 +186,27 @@ START_TEST(test_close_without_open_aborts)
 }
 END_TEST
 
+/* a key is one of the program's names; one that would need escaping is a bug */
+START_TEST(test_key_needing_escape_aborts)
+{
+	struct jsonw w;
+
+	jsonw_init(&w);
+	jsonw_open(&w, '{');
+	jsonw_key(&w, "a\"b");
+}
+END_TEST
+
+START_TEST(test_empty_key_aborts)
+{
+	struct jsonw w;
+
+	jsonw_init(&w);
+	jsonw_open(&w, '{');
+	jsonw_key(&w, "");
+}
+END_TEST
+
 START_TEST(test_empty_array_and_finish_leaves_writer_empty)
 {
 	struct jsonw w;
@@ -214,6 +235,8 @@ static Suite *jsonw_suite(void)
 	tcase_add_test(tc, test_strlist_matches_jansson);
 	tcase_add_test_raise_signal(tc, test_too_deep_aborts, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_close_without_open_aborts, SIGABRT);
+	tcase_add_test_raise_signal(tc, test_key_needing_escape_aborts, SIGABRT);
+	tcase_add_test_raise_signal(tc, test_empty_key_aborts, SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }
