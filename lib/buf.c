@@ -14,14 +14,24 @@ void buf_init(struct buf *b)
 	b->len = 0;
 	b->data = xmalloc(b->cap);
 	b->data[0] = '\0';
+	b->space = NULL;
+}
+
+void buf_init_on(struct buf *b, char *space, size_t size)
+{
+	b->cap = size;
+	b->len = 0;
+	b->data = b->space = space;
+	b->data[0] = '\0';
 }
 
 void buf_free(struct buf *b)
 {
 	if (b == NULL)
 		return;
-	free(b->data);
-	b->data = NULL;
+	if (b->data != b->space)
+		free(b->data);
+	b->data = b->space = NULL;
 	b->len = b->cap = 0;
 }
 
@@ -46,7 +56,13 @@ static void buf_reserve(struct buf *b, size_t n)
 			else
 				cap *= 2;
 		}
-		b->data = xrealloc(b->data, cap);
+		if (b->data == b->space) {	/* out of the caller's space */
+			char *heap = xmalloc(cap);
+			memcpy(heap, b->data, b->len + 1);
+			b->data = heap;
+		} else {
+			b->data = xrealloc(b->data, cap);
+		}
 		b->cap = cap;
 	}
 }
@@ -109,8 +125,8 @@ char *buf_take(struct buf *b)
 
 	if (b->data == NULL)
 		buf_init(b);
-	s = b->data;
-	b->data = NULL;
+	s = b->data == b->space ? xstrndup(b->data, b->len) : b->data;
+	b->data = b->space = NULL;
 	b->len = b->cap = 0;
 	return s;
 }

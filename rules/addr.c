@@ -27,6 +27,9 @@
  * normalises to itself, which stored selectors rely on).
  */
 #define UNWRAP_ROUNDS	ADDR_MAX
+/* ADDR_PART_SPACE - stack room for a local part or domain; more moves to the heap */
+#define ADDR_PART_SPACE	(ADDR_MAX + 2)
+
 /* BATV_TAG_MAX - longest BATV tag accepted */
 #define BATV_TAG_MAX	64
 
@@ -223,6 +226,7 @@ static enum addr_result addr_local_parse(const char *s, size_t n, struct addr_pa
 static int addr_srs0_body(const char *s, struct addr_parts *p)
 {
 	const char *hash, *tt, *dom, *local;
+	char space[ADDR_PART_SPACE];
 	struct buf d;
 
 	if (*s == '\0' || strchr("=+-", *s) == NULL)
@@ -239,13 +243,14 @@ static int addr_srs0_body(const char *s, struct addr_parts *p)
 	local++;
 	if (*local == '\0')
 		return 0;
-	buf_init(&d);
+	buf_init_on(&d, space, sizeof(space));
 	if (domain_norm(dom, (size_t)(local - 1 - dom), &d) != ADDR_OK) {
 		buf_free(&d);
 		return 0;
 	}
-	buf_free(&p->domain);
-	p->domain = d;
+	buf_reset(&p->domain);
+	buf_append(&p->domain, d.data, d.len);
+	buf_free(&d);
 	addr_buf_keep(&p->local, (size_t)(local - p->local.data), strlen(local));
 	return 1;
 }
@@ -412,10 +417,11 @@ static void addr_unwrap(struct addr_parts *p)
 /* addr_write - the final "local@domain", quoting the local part if needed */
 static enum addr_result addr_write(struct addr_parts *p, char **out)
 {
+	char space[ADDR_MAX + 2];
 	struct buf b;
 	size_t i;
 
-	buf_init(&b);
+	buf_init_on(&b, space, sizeof(space));
 	if (p->quoted) {
 		buf_putc(&b, '"');
 		for (i = 0; i < p->local.len; i++) {
@@ -433,7 +439,7 @@ static enum addr_result addr_write(struct addr_parts *p, char **out)
 		buf_free(&b);
 		return ADDR_TOO_LONG;
 	}
-	*out = buf_take(&b);
+	*out = buf_take(&b);	/* the one allocation of a normalisation */
 	buf_free(&b);
 	return ADDR_OK;
 }
@@ -488,6 +494,7 @@ static enum addr_result addr_prepare(const char *in, const char **s, size_t *n)
 /* addr_normalise - one address in SPEC's order; NULL opts means the defaults */
 enum addr_result addr_normalise(const char *in, const struct addr_opts *opts, char **out)
 {
+	char local_space[ADDR_PART_SPACE], domain_space[ADDR_PART_SPACE];
 	struct addr_parts p;
 	const char *s = NULL;
 	size_t n = 0;
@@ -498,8 +505,9 @@ enum addr_result addr_normalise(const char *in, const struct addr_opts *opts, ch
 		opts = &addr_defaults;
 	if ((r = addr_prepare(in, &s, &n)) != ADDR_OK)
 		return r;
-	buf_init(&p.local);
-	buf_init(&p.domain);
+	/* on the stack: normalising runs several times a message; a part past this grows on the heap */
+	buf_init_on(&p.local, local_space, sizeof(local_space));
+	buf_init_on(&p.domain, domain_space, sizeof(domain_space));
 	if ((r = addr_parse(s, n, &p)) == ADDR_OK) {
 		addr_unwrap(&p);
 		addr_subaddr_strip(&p, opts->subaddress_sep);
