@@ -197,32 +197,39 @@ static long long first_user(const struct msg *m, const struct decision *d, int *
 	return 0;
 }
 
-/* skip_reason - whether this message counts; norm owns the normalised addresses */
-static enum detect_skip skip_reason(const struct msg *m, char **env, char **from)
+/*
+ * skip_reason - whether this message counts. The envelope sender and the
+ * first From: mailbox come normalised from the end-of-message decision's
+ * sender_match; normalised here only when that decision did not get to them.
+ */
+static enum detect_skip skip_reason(const struct msg *m)
 {
 	const struct policy *pol = m->view.pol;
-	struct detect_msg dm;
+	const struct sender_match *sm = &m->senders;
 	struct strlist froms = STRLIST_INIT;
+	char *own_env = NULL, *own_from = NULL;
+	struct detect_msg dm;
+	enum detect_skip skip;
 
-	*env = *from = NULL;
-	if (m->env_from && addr_normalise(m->env_from, &pol->addr, env) != ADDR_OK) {
-		free(*env);
-		*env = NULL;
-	}
-	if (m->has_from && addrlist_parse(buf_cstr((struct buf *)&m->from), 1, &froms) > 0
-	    && addr_normalise(froms.v[0], &pol->addr, from) != ADDR_OK) {
-		free(*from);
-		*from = NULL;
-	}
-	strlist_free(&froms);
 	memset(&dm, 0, sizeof(dm));
+	if (sm->normalised)
+		dm.env_sender = sm->norm;
+	else if (m->env_from && addr_normalise(m->env_from, &pol->addr, &own_env) == ADDR_OK)
+		dm.env_sender = own_env;
+	if (sm->headers_collected)
+		dm.from = sm->from_first;
+	else if (m->has_from && addrlist_parse(buf_cstr((struct buf *)&m->from), 1, &froms) > 0
+		 && addr_normalise(froms.v[0], &pol->addr, &own_from) == ADDR_OK)
+		dm.from = own_from;
+	strlist_free(&froms);
 	dm.internal = m->internal;
-	dm.env_sender = *env;
-	dm.from = *from;
 	dm.list_id = m->list_id;
 	dm.auto_submitted = m->auto_submitted;
 	dm.precedence = m->precedence;
-	return detect_skip_message(&dm, pol);
+	skip = detect_skip_message(&dm, pol);
+	free(own_env);
+	free(own_from);
+	return skip;
 }
 
 /* staff_of - the distinct counted staff recipients; 0 when none is staff */
@@ -340,7 +347,7 @@ void detection_eom(const struct msg *m, struct decision *d, time_t now, struct s
 	struct strlist staff = STRLIST_INIT;
 	struct flag_view views[2];
 	enum detect_skip skip;
-	char *env, *from, *key;
+	char *key;
 	long long uid;
 	int unverified, nkinds = 0;
 	struct jsonw list, kinds;
@@ -350,7 +357,7 @@ void detection_eom(const struct msg *m, struct decision *d, time_t now, struct s
 		return;
 	uid = first_user(m, d, &unverified);
 	key = detect_person_key(uid, d->person);
-	skip = skip_reason(m, &env, &from);
+	skip = skip_reason(m);
 	if (skip == DETECT_COUNT && staff_of(m, d, &staff) == 0)
 		skip = DETECT_SKIP_NO_STAFF;
 	flagcache_lock();
@@ -373,7 +380,5 @@ void detection_eom(const struct msg *m, struct decision *d, time_t now, struct s
 	else
 		jsonw_free(&kinds);
 	strlist_free(&staff);
-	free(env);
-	free(from);
 	free(key);
 }

@@ -67,12 +67,9 @@ struct conn *conn_new(const char *client_addr)
 	c->client_addr = client_addr ? xstrdup(client_addr) : NULL;
 	c->scratch = scratch_get();
 	strlist_init(&c->msg.rcpts);
+	strlist_init(&c->msg.rcpt_addrs);
 	strlist_init(&c->msg.prefix_names);
-	buf_init(&c->msg.from);
-	buf_init(&c->msg.sender);
-	buf_init(&c->msg.reply_to);
-	buf_init(&c->msg.body);
-	return c;
+	return c;	/* the message's bufs start empty (NULL) and allocate on first use */
 }
 
 void conn_set_client(struct conn *c, const char *client_addr)
@@ -86,7 +83,7 @@ void conn_free(struct conn *c)
 	if (c == NULL)
 		return;
 	mctx_reset(c);
-	buf_free(&c->msg.from);	/* reset leaves them initialised for the next message */
+	buf_free(&c->msg.from);	/* reset keeps small ones for the next message */
 	buf_free(&c->msg.sender);
 	buf_free(&c->msg.reply_to);
 	buf_free(&c->msg.body);
@@ -102,9 +99,19 @@ void mctx_start(struct conn *c)
 	reload_view_get(&c->msg.view);
 }
 
+/* recycle - empty a buf for the next message; one grown past MCTX_BUF_KEEP is let go */
+static void recycle(struct buf *b)
+{
+	if (b->cap > MCTX_BUF_KEEP)
+		buf_free(b);
+	else
+		buf_reset(b);
+}
+
 void mctx_reset(struct conn *c)
 {
 	struct msg *m = &c->msg;
+	struct buf kept[4];
 	size_t i;
 
 	if (m->active && !m->eom_done && m->nrefused > 0)
@@ -112,17 +119,15 @@ void mctx_reset(struct conn *c)
 	if (m->view.cfg)
 		reload_view_put(&m->view);
 	free(m->env_from);
-	env_match_clear(&m->env);
+	sender_match_clear(&m->senders);
 	free(m->queue_id);
 	strlist_free(&m->rcpts);
+	strlist_free(&m->rcpt_addrs);
 	for (i = 0; i < m->nrefused; i++)
 		free(m->refused[i].address);
 	free(m->refused);
 	free(m->applied);
 	free(m->person);
-	buf_free(&m->from);
-	buf_free(&m->sender);
-	buf_free(&m->reply_to);
 	free(m->subject);
 	free(m->message_id);
 	strlist_free(&m->auth_results);
@@ -133,14 +138,23 @@ void mctx_reset(struct conn *c)
 	free(m->precedence);
 	free(m->content_type);
 	free(m->cte);
-	buf_free(&m->body);
+	/* reset runs at least twice a message: its four buffers are kept, not freed and made anew */
+	recycle(&m->from);
+	recycle(&m->sender);
+	recycle(&m->reply_to);
+	recycle(&m->body);
+	kept[0] = m->from;
+	kept[1] = m->sender;
+	kept[2] = m->reply_to;
+	kept[3] = m->body;
 	memset(m, 0, sizeof(*m));
 	strlist_init(&m->rcpts);
+	strlist_init(&m->rcpt_addrs);
 	strlist_init(&m->prefix_names);
-	buf_init(&m->from);
-	buf_init(&m->sender);
-	buf_init(&m->reply_to);
-	buf_init(&m->body);
+	m->from = kept[0];
+	m->sender = kept[1];
+	m->reply_to = kept[2];
+	m->body = kept[3];
 }
 
 void mctx_set_queue_id(struct msg *m, const char *qid)

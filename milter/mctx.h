@@ -25,6 +25,8 @@
 #define MCTX_AUTHRES_MAX 16
 /* recipients remembered per message (the MTA's own limit is far lower) */
 #define MCTX_RCPTS_MAX 10000
+/* a message buffer at most this big is kept for the connection's next message */
+#define MCTX_BUF_KEEP 4096
 
 /* a recipient refused at RCPT, for the log line and the event */
 struct rcpt_note {
@@ -49,9 +51,11 @@ struct msg {
 	int unrestricted;		/* OnDatabaseError accept: no restrictions */
 	int internal;			/* InternalHosts client or authenticated */
 	char *env_from;			/* MAIL FROM argument as given */
-	struct env_match env;		/* env_from normalised and matched once (decide.h) */
+	struct sender_match senders;	/* normalised and matched once per message (decide.h) */
 	char *queue_id;			/* macro i, the latest seen; NULL unknown */
 	struct strlist rcpts;		/* accepted recipients' exact RCPT arguments */
+	struct strlist rcpt_addrs;	/* the same normalised at RCPT ("" unparseable);
+					   fewer than rcpts when RCPT decided nothing */
 	struct rcpt_note *refused;
 	size_t nrefused;
 	struct applied_note *applied;	/* from the RCPT decisions */

@@ -50,7 +50,7 @@ static void facts_init(struct msg_facts *f, struct msg *m, enum decide_phase pha
 	f->now = clock_now();
 	f->internal = m->internal;
 	f->env_from = m->env_from;
-	f->env = &m->env;	/* same view (snapshot, policy) for the whole message */
+	f->senders = &m->senders;	/* same view (snapshot, policy) for the whole message */
 	f->limit_count = limits_count;
 	f->limit_arg = txn;
 }
@@ -85,6 +85,7 @@ sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 		rc = r->outcome == OUTCOME_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	} else {
 		strlist_add(&m->rcpts, rcpt);
+		strlist_add(&m->rcpt_addrs, r->address ? r->address : "");
 	}
 	decision_clear(&d);
 	return rc;
@@ -99,6 +100,9 @@ static void eom_facts(struct msg_facts *f, struct msg *m, struct limit_txn *txn)
 	f->hdr_reply_to = m->has_reply_to ? buf_cstr(&m->reply_to) : NULL;
 	f->rcpts = (const char *const *)m->rcpts.v;
 	f->nrcpts = m->rcpts.n;
+	/* normalised once at RCPT, unless RCPT decided nothing (OnDatabaseError accept) */
+	if (m->rcpt_addrs.n == m->rcpts.n)
+		f->rcpt_addrs = (const char *const *)m->rcpt_addrs.v;
 	f->auth_results = (const char *const *)m->auth_results.v;
 	f->nauth_results = m->auth_results.n;
 }

@@ -21,13 +21,20 @@
 struct person_match {
 	long long user_id;
 	enum matched_kind kind;
-	const char *addr;		/* borrowed from the senders list */
+	const char *addr;		/* borrowed from the sender_match */
 };
 
+/* one address checked: the envelope's (hdr NULL) or a header mailbox */
+struct sender_ref {
+	const char *addr;		/* normalised, borrowed from the sender_match */
+	enum matched_kind kind;
+	struct hdr_sender *hdr;
+};
+
+/* the addresses checked, in SPEC's order, the envelope's first */
 struct senders {
-	struct strlist addrs;		/* normalised */
-	enum matched_kind *kinds;
-	size_t cap;
+	struct sender_ref *v;		/* owned array; the strings are not */
+	size_t n;
 };
 
 void decision_init(struct decision *d)
@@ -81,125 +88,198 @@ const char *verdict_name(enum verdict v) { return verdict_names[v]; }
 const char *stage_name(enum stage s) { return s == STAGE_RCPT ? "rcpt" : "eom"; }
 const char *matched_kind_name(enum matched_kind m) { return matched_names[m]; }
 
-/* senders_add - normalise one sender address; unmatched kinds are skipped */
-static void senders_add(struct senders *s, const char *raw, enum matched_kind kind,
-			const struct addr_opts *o)
+/* hdr_sender_add - one normalised header mailbox into the cache */
+static struct hdr_sender *hdr_sender_add(struct sender_match *sm, char *norm, enum matched_kind kind)
 {
-	char *norm;
+	struct hdr_sender *h;
 
-	if (addr_normalise(raw, o, &norm) != ADDR_OK)
-		return;
-	if (s->addrs.n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 8;
-		s->kinds = xreallocarray(s->kinds, s->cap, sizeof(*s->kinds));
-	}
-	s->kinds[s->addrs.n] = kind;
-	strlist_take(&s->addrs, norm);
+	sm->hdr = xreallocarray(sm->hdr, sm->nhdr + 1, sizeof(*sm->hdr));
+	h = &sm->hdr[sm->nhdr++];
+	memset(h, 0, sizeof(*h));
+	h->norm = norm;
+	h->kind = kind;
+	return h;
 }
 
-/* senders_add_header - every mailbox of one header value, capped */
-static void senders_add_header(struct senders *s, const char *value, enum matched_kind kind,
-			       const struct addr_opts *o)
+/* hdr_senders_add - every mailbox of one header value, capped; unparseable ones skipped */
+static void hdr_senders_add(struct sender_match *sm, const char *value, enum matched_kind kind,
+			    const struct addr_opts *o)
 {
 	struct strlist raw = STRLIST_INIT;
+	struct hdr_sender *h;
+	char *norm;
 	size_t i;
 
 	if (value == NULL)
 		return;
 	addrlist_parse(value, DECIDE_MAX_HEADER_ADDRS, &raw);
-	for (i = 0; i < raw.n; i++)
-		senders_add(s, raw.v[i], kind, o);
+	for (i = 0; i < raw.n; i++) {
+		if (addr_normalise(raw.v[i], o, &norm) != ADDR_OK)
+			continue;
+		h = hdr_sender_add(sm, norm, kind);
+		if (i == 0 && kind == MATCHED_HEADER_FROM)
+			sm->from_first = h->norm;
+	}
 	strlist_free(&raw);
 }
 
-void env_match_clear(struct env_match *e)
+/* hdr_senders_free - the header part of the cache, emptied */
+static void hdr_senders_free(struct sender_match *sm)
 {
-	if (e == NULL)
-		return;
-	free(e->norm);
-	memset(e, 0, sizeof(*e));
+	size_t i;
+
+	for (i = 0; i < sm->nhdr; i++) {
+		free(sm->hdr[i].norm);
+		free(sm->hdr[i].users);
+	}
+	free(sm->hdr);
+	sm->hdr = NULL;
+	sm->nhdr = 0;
+	sm->from_first = NULL;
+	sm->headers_collected = 0;
 }
 
-/* env_normalise - the envelope sender normalised once into env */
-static void env_normalise(const char *env_from, const struct addr_opts *o, struct env_match *env)
+void sender_match_clear(struct sender_match *sm)
 {
-	if (env->normalised)
+	if (sm == NULL)
 		return;
-	env->result = addr_normalise(env_from, o, &env->norm);
-	if (env->result != ADDR_OK) {
-		free(env->norm);
-		env->norm = NULL;
+	free(sm->norm);
+	hdr_senders_free(sm);
+	memset(sm, 0, sizeof(*sm));
+}
+
+/* headers_hash - FNV-1a over the three header values, absent ones marked apart from empty */
+static unsigned long long headers_hash(const struct msg_facts *f)
+{
+	const char *v[3] = { f->hdr_from, f->hdr_sender, f->hdr_reply_to };
+	unsigned long long h = 14695981039346656037ULL;
+	const unsigned char *p;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		h = (h ^ (v[i] ? 1u : 2u)) * 1099511628211ULL;
+		for (p = (const unsigned char *)v[i]; p && *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
 	}
-	env->normalised = 1;
+	return h;
+}
+
+/* env_normalise - the envelope sender normalised once into sm */
+static void env_normalise(const char *env_from, const struct addr_opts *o, struct sender_match *sm)
+{
+	if (sm->normalised)
+		return;
+	sm->result = addr_normalise(env_from, o, &sm->norm);
+	if (sm->result != ADDR_OK) {
+		free(sm->norm);
+		sm->norm = NULL;
+	}
+	sm->normalised = 1;
+}
+
+/* hdr_collect - the header senders parsed and normalised once while the values stay the same */
+static void hdr_collect(const struct msg_facts *f, const struct addr_opts *o, struct sender_match *sm)
+{
+	unsigned long long h = headers_hash(f);
+
+	if (sm->headers_collected && sm->headers_hash == h)
+		return;
+	hdr_senders_free(sm);
+	hdr_senders_add(sm, f->hdr_from, MATCHED_HEADER_FROM, o);
+	hdr_senders_add(sm, f->hdr_sender, MATCHED_HEADER_SENDER, o);
+	hdr_senders_add(sm, f->hdr_reply_to, MATCHED_HEADER_REPLY_TO, o);
+	sm->headers_hash = h;
+	sm->headers_collected = 1;
 }
 
 /* collect_senders - the addresses checked, in SPEC's order; the envelope's first */
 static void collect_senders(const struct msg_facts *f, const struct addr_opts *o,
-			    struct env_match *env, struct senders *s, struct decision *d)
+			    struct sender_match *sm, struct senders *s, struct decision *d)
 {
+	size_t i;
+
 	if (f->env_from != NULL)
-		env_normalise(f->env_from, o, env);
-	if (f->env_from == NULL || env->result == ADDR_NULL)
+		env_normalise(f->env_from, o, sm);
+	if (f->env_from == NULL || sm->result == ADDR_NULL)
 		d->sender_null = 1;
-	if (f->env_from && env->result == ADDR_OK) {
-		if (s->addrs.n == s->cap) {
-			s->cap = s->cap ? s->cap * 2 : 8;
-			s->kinds = xreallocarray(s->kinds, s->cap, sizeof(*s->kinds));
-		}
-		s->kinds[s->addrs.n] = MATCHED_ENVELOPE_FROM;
-		strlist_add(&s->addrs, env->norm);
+	if (f->phase != PHASE_RCPT)
+		hdr_collect(f, o, sm);
+	s->v = xcalloc(1 + (f->phase != PHASE_RCPT ? sm->nhdr : 0), sizeof(*s->v));
+	s->n = 0;
+	if (f->env_from && sm->result == ADDR_OK) {
+		s->v[s->n].addr = sm->norm;
+		s->v[s->n].kind = MATCHED_ENVELOPE_FROM;
+		s->n++;
 	}
 	if (f->phase == PHASE_RCPT)
 		return;
-	senders_add_header(s, f->hdr_from, MATCHED_HEADER_FROM, o);
-	senders_add_header(s, f->hdr_sender, MATCHED_HEADER_SENDER, o);
-	senders_add_header(s, f->hdr_reply_to, MATCHED_HEADER_REPLY_TO, o);
+	for (i = 0; i < sm->nhdr; i++, s->n++) {
+		s->v[s->n].addr = sm->hdr[i].norm;
+		s->v[s->n].kind = sm->hdr[i].kind;
+		s->v[s->n].hdr = &sm->hdr[i];
+	}
 }
 
-/* env_users - the envelope sender's users, matched once per env_match */
+/* env_users - the envelope sender's users, matched once per sender_match */
 static const long long *env_users(const struct snapshot *snap, struct match_scratch *m,
-				  struct env_match *env, size_t *nu, unsigned *limit_hits)
+				  struct sender_match *sm, size_t *nu, unsigned *limit_hits)
 {
-	if (!env->matched) {
-		env->nusers = snapshot_match(snap, m, env->norm, env->users, DECIDE_MAX_USERS,
-					     &env->limit_hits);
-		env->matched = 1;
+	if (!sm->matched) {
+		sm->nusers = snapshot_match(snap, m, sm->norm, sm->users, DECIDE_MAX_USERS,
+					    &sm->limit_hits);
+		sm->matched = 1;
 	}
-	*limit_hits += env->limit_hits;	/* reported by every decision, as when matched anew */
-	*nu = env->nusers;
-	return env->users;
+	*limit_hits += sm->limit_hits;	/* reported by every decision, as when matched anew */
+	*nu = sm->nusers;
+	return sm->users;
+}
+
+/* hdr_users - a header mailbox's users, matched once per sender_match */
+static const long long *hdr_users(const struct snapshot *snap, struct match_scratch *m,
+				  struct hdr_sender *h, size_t *nu, unsigned *limit_hits)
+{
+	long long found[DECIDE_MAX_USERS];
+
+	if (!h->matched) {
+		h->nusers = snapshot_match(snap, m, h->norm, found, DECIDE_MAX_USERS, &h->limit_hits);
+		if (h->nusers > 0) {
+			h->users = xcalloc(h->nusers, sizeof(*h->users));
+			memcpy(h->users, found, h->nusers * sizeof(*h->users));
+		}
+		h->matched = 1;
+	}
+	*limit_hits += h->limit_hits;
+	*nu = h->nusers;
+	return h->users;
 }
 
 /* match_people - each matched user once, with the first address that matched */
 static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
-			   const struct senders *s, struct env_match *env,
+			   const struct senders *s, struct sender_match *sm,
 			   struct person_match *out, size_t max, unsigned *limit_hits)
 {
-	long long found[DECIDE_MAX_USERS];
 	const long long *users;
 	size_t i, j, k, n = 0;
 
-	for (i = 0; i < s->addrs.n; i++) {
+	for (i = 0; i < s->n; i++) {
 		size_t nu;
 		/* an address seen earlier (envelope = From:) can add no new person */
-		for (k = 0; k < i && strcmp(s->addrs.v[k], s->addrs.v[i]) != 0; k++)
+		for (k = 0; k < i && strcmp(s->v[k].addr, s->v[i].addr) != 0; k++)
 			;
 		if (k < i)
 			continue;
-		if (i == 0 && s->kinds[0] == MATCHED_ENVELOPE_FROM) {
-			users = env_users(snap, m, env, &nu, limit_hits);
-		} else {
-			nu = snapshot_match(snap, m, s->addrs.v[i], found, DECIDE_MAX_USERS, limit_hits);
-			users = found;
-		}
+		if (s->v[i].hdr == NULL)
+			users = env_users(snap, m, sm, &nu, limit_hits);
+		else
+			users = hdr_users(snap, m, s->v[i].hdr, &nu, limit_hits);
 		for (j = 0; j < nu; j++) {
 			for (k = 0; k < n && out[k].user_id != users[j]; k++)
 				;
 			if (k < n || n == max)
 				continue;
 			out[n].user_id = users[j];
-			out[n].kind = s->kinds[i];
-			out[n].addr = s->addrs.v[i];
+			out[n].kind = s->v[i].kind;
+			out[n].addr = s->v[i].addr;
 			n++;
 		}
 	}
@@ -216,13 +296,13 @@ static void person_key(const struct senders *s, const struct person_match *pm, s
 		d->person = xstrdup(pm[0].addr);
 		return;
 	}
-	for (i = 0; i < s->addrs.n; i++)
-		if (s->kinds[i] == MATCHED_HEADER_FROM) {
-			d->person = xstrdup(s->addrs.v[i]);
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == MATCHED_HEADER_FROM) {
+			d->person = xstrdup(s->v[i].addr);
 			return;
 		}
-	if (s->addrs.n > 0 && s->kinds[0] == MATCHED_ENVELOPE_FROM)
-		d->person = xstrdup(s->addrs.v[0]);
+	if (s->n > 0 && s->v[0].kind == MATCHED_ENVELOPE_FROM)
+		d->person = xstrdup(s->v[0].addr);
 }
 
 /*
@@ -236,15 +316,15 @@ static int from_verified(const struct msg_facts *f, const struct policy *pol,
 
 	if (f->header_from_verified)
 		return 1;
-	for (i = 0; i < s->addrs.n; i++)
-		if (s->kinds[i] == MATCHED_HEADER_FROM)
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == MATCHED_HEADER_FROM)
 			return authres_from_verified(f->auth_results, f->nauth_results,
 						     &pol->trusted_authserv_ids,
-						     addr_domain(s->addrs.v[i]));
+						     addr_domain(s->v[i].addr));
 	return 0;
 }
 
-/* init_rcpts - normalise recipients and classify staff/exempt */
+/* init_rcpts - normalise recipients (or take the caller's) and classify staff/exempt */
 static void init_rcpts(const struct msg_facts *f, const struct policy *pol, struct decision *d)
 {
 	size_t i;
@@ -256,8 +336,13 @@ static void init_rcpts(const struct msg_facts *f, const struct policy *pol, stru
 		r->rcpt = xstrdup(f->rcpts[i]);
 		strlist_init(&r->to);
 		r->stage = STAGE_EOM;
-		if (addr_normalise(f->rcpts[i], &pol->addr, &r->address) != ADDR_OK)
+		if (f->rcpt_addrs != NULL) {
+			if (f->rcpt_addrs[i][0] == '\0')
+				continue;
+			r->address = xstrdup(f->rcpt_addrs[i]);
+		} else if (addr_normalise(f->rcpts[i], &pol->addr, &r->address) != ADDR_OK) {
 			continue;
+		}
 		r->staff = policy_is_staff(pol, r->address);
 		r->exempt = r->staff && policy_is_exempt(pol, r->address);
 	}
@@ -517,8 +602,8 @@ static void apply_restriction(const struct msg_facts *f, const struct policy *po
 void decide(const struct msg_facts *f, const struct snapshot *snap,
 	    const struct policy *pol, struct match_scratch *scratch, struct decision *d)
 {
-	struct senders s = { STRLIST_INIT, NULL, 0 };
-	struct env_match own, *env = f->env ? f->env : &own;
+	struct senders s = { NULL, 0 };
+	struct sender_match own, *sm = f->senders ? f->senders : &own;
 	struct person_match pm[DECIDE_MAX_USERS];
 	enum effect_rank *best;
 	size_t npm, i, j, nr;
@@ -528,8 +613,8 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	init_rcpts(f, pol, d);
 	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
 	if (!f->internal) {
-		collect_senders(f, &pol->addr, env, &s, d);
-		npm = match_people(snap, scratch, &s, env, pm, DECIDE_MAX_USERS, &d->limit_hits);
+		collect_senders(f, &pol->addr, sm, &s, d);
+		npm = match_people(snap, scratch, &s, sm, pm, DECIDE_MAX_USERS, &d->limit_hits);
 		person_key(&s, pm, npm, d);
 		verified = from_verified(f, pol, &s);
 		for (i = 0; i < npm; i++) {
@@ -541,8 +626,7 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 		}
 	}
 	free(best);
-	strlist_free(&s.addrs);
-	free(s.kinds);
-	env_match_clear(&own);
+	free(s.v);
+	sender_match_clear(&own);
 	decide_finish(f, pol, snap, d);
 }

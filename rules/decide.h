@@ -49,15 +49,28 @@ enum matched_kind {
 /* how many mailboxes of one header are matched: a 10,000-address From: must not cost 10,000 lookups */
 #define DECIDE_MAX_HEADER_ADDRS 100
 
+/* one mailbox of From:, Sender: or Reply-To:, normalised, and whom it matched */
+struct hdr_sender {
+	char *norm;			/* owned */
+	enum matched_kind kind;
+	int matched;			/* users, nusers and limit_hits are set */
+	long long *users;		/* owned; nusers of them */
+	size_t nusers;
+	unsigned limit_hits;		/* PCRE2 limits hit matching it */
+};
+
 /*
- * The envelope sender, normalised and matched once per message. A caller
- * that decides several times for one message with the same snapshot and
- * policy (the milter: every RCPT, the body check, end of message) passes
- * the same struct, zeroed before the first decision; decide() fills it on
- * first use and reuses it after. Clear it with env_match_clear when the
- * message ends. Never share one between snapshots, policies or senders.
+ * The senders of one message, normalised and matched once. A caller that
+ * decides several times for one message with the same snapshot and policy
+ * (the milter: every RCPT, the body check, end of message) passes the same
+ * struct, zeroed before the first decision; decide() fills it on first use
+ * and reuses it after: the envelope sender from the first decision, the
+ * header senders from the first with headers. Header senders are collected
+ * again if From:, Sender: or Reply-To: differ from what they were taken
+ * from (by hash). Clear it with sender_match_clear when the message ends.
+ * Never share one between snapshots, policies or envelope senders.
  */
-struct env_match {
+struct sender_match {
 	int normalised;			/* result and norm are set */
 	int matched;			/* users, nusers and limit_hits are set */
 	enum addr_result result;	/* addr_normalise's */
@@ -65,9 +78,16 @@ struct env_match {
 	long long users[DECIDE_MAX_USERS];
 	size_t nusers;
 	unsigned limit_hits;		/* PCRE2 limits hit matching it */
+
+	int headers_collected;		/* hdr, nhdr, from_first and headers_hash are set */
+	unsigned long long headers_hash;
+	struct hdr_sender *hdr;		/* owned; From:, then Sender:, then Reply-To: */
+	size_t nhdr;
+	const char *from_first;		/* the first From: mailbox normalised, borrowed
+					   from hdr; NULL when absent or unparseable */
 };
 
-void env_match_clear(struct env_match *e);	/* frees, zeroes; accepts NULL */
+void sender_match_clear(struct sender_match *m);	/* frees, zeroes; accepts NULL */
 
 /* the count a limit restriction needs; supplied by the caller */
 typedef unsigned (*limit_count_fn)(void *arg, long long user_id, long long period, time_t now);
@@ -87,7 +107,10 @@ struct msg_facts {
 	size_t nauth_results;
 	limit_count_fn limit_count;	/* NULL: every count is 0 */
 	void *limit_arg;
-	struct env_match *env;		/* the message's envelope match, NULL: match anew */
+	struct sender_match *senders;	/* the message's senders, NULL: normalise and match anew */
+	/* optional: rcpts already normalised by an earlier decision with the same
+	   policy, parallel to rcpts, "" for one that did not parse; NULL: normalise */
+	const char *const *rcpt_addrs;
 };
 
 struct reply {

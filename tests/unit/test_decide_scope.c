@@ -2,8 +2,9 @@
  * test_decide_scope.c - what bounds a decision: trial restrictions, internal
  * mail, HeaderDetail, the RCPT and end-of-message phases, non-staff
  * recipients, restrictions out of force, who matched (envelope, headers,
- * null sender, subaddress, SRS, Authentication-Results), the envelope
- * match reused across a message, and what reaches the log and headers.
+ * null sender, subaddress, SRS, Authentication-Results), the senders and
+ * recipients reused across a message's decisions, and what reaches the log
+ * and headers.
  *
  * The same fixture as test_decide.c (decide_fixture.h).
  */
@@ -105,9 +106,10 @@ START_TEST(test_envelope_and_header_match_different_people)
 }
 END_TEST
 
-/* decide_with - like msg() at phase, with the message's envelope match env */
-static void decide_with(enum decide_phase phase, struct env_match *env, const char *env_from,
-			const char *from, const char *const *rcpts, size_t n)
+/* decide_with - like msg() at phase, with the message's sender_match sm and rcpt_addrs */
+static void decide_with(enum decide_phase phase, struct sender_match *sm, const char *env_from,
+			const char *from, const char *const *rcpts, size_t n,
+			const char *const *rcpt_addrs)
 {
 	struct msg_facts f;
 
@@ -119,13 +121,35 @@ static void decide_with(enum decide_phase phase, struct env_match *env, const ch
 	f.rcpts = rcpts;
 	f.nrcpts = n;
 	f.limit_count = fake_count;
-	f.env = env;
+	f.senders = sm;
+	f.rcpt_addrs = rcpt_addrs;
 	decision_clear(&d);
 	decide(&f, snap, pol, scratch, &d);
 }
 
-/* one message's decisions sharing an env_match decide as if each matched anew */
-START_TEST(test_envelope_match_reused_across_a_message_decides_the_same)
+/* fresh - the log summary and person of a decision that shares nothing (caller frees) */
+static char *fresh(enum decide_phase phase, const char *env_from, const char *from,
+		   const char *const *rcpts, size_t n, char **person)
+{
+	decide_with(phase, NULL, env_from, from, rcpts, n, NULL);
+	*person = d.person ? strdup(d.person) : NULL;
+	return strdup(d.log_summary);
+}
+
+static void assert_same(const char *summary, const char *person)
+{
+	ck_assert_str_eq(d.log_summary, summary);
+	if (person)
+		ck_assert_str_eq(d.person, person);
+	else
+		ck_assert_ptr_null(d.person);
+}
+
+/*
+ * one message's decisions sharing a sender_match (and recipients normalised
+ * at RCPT) decide as if each matched anew; changed header values are seen
+ */
+START_TEST(test_sender_match_reused_across_a_message_decides_the_same)
 {
 	static const struct rspec r[] = {
 		{ 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 },
@@ -133,41 +157,99 @@ START_TEST(test_envelope_match_reused_across_a_message_decides_the_same)
 	};
 	static const char *const senders[] = { "<Bob+x@Example.org>", "<malory@x.example>", "<>",
 					       "not an address", STRANGER };
-	char *want_rcpt, *want_eom, *want_person;
-	struct env_match env;
-	size_t i;
+	static const char *const froms[] = { "Mal <malory@x.example>",
+					     "not one, Bob <BOB@example.org>, x@y.example", NULL };
+	static const char *const other_from = "Bob <bob@example.org>";
+	char *want_rcpt, *want_eom, *want_other, *p_rcpt, *p_eom, *p_other;
+	char *addrs[2];
+	struct sender_match sm;
+	size_t i, h;
 
 	rs(r, 2);
-	for (i = 0; i < sizeof(senders) / sizeof(senders[0]); i++) {
-		decide_with(PHASE_RCPT, NULL, senders[i], NULL, two_staff, 1);
-		want_rcpt = strdup(d.log_summary);
-		decide_with(PHASE_EOM, NULL, senders[i], "Mal <malory@x.example>", two_staff, 2);
-		want_eom = strdup(d.log_summary);
-		want_person = d.person ? strdup(d.person) : NULL;
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]); i++)
+	for (h = 0; h < sizeof(froms) / sizeof(froms[0]); h++) {
+		want_rcpt = fresh(PHASE_RCPT, senders[i], NULL, two_staff, 1, &p_rcpt);
+		want_eom = fresh(PHASE_EOM, senders[i], froms[h], two_staff, 2, &p_eom);
+		want_other = fresh(PHASE_EOM, senders[i], other_from, two_staff, 2, &p_other);
 
-		memset(&env, 0, sizeof(env));
-		decide_with(PHASE_RCPT, &env, senders[i], NULL, two_staff, 1);
-		ck_assert_str_eq(d.log_summary, want_rcpt);
-		ck_assert_int_eq(env.normalised, 1);
-		ck_assert_int_eq(env.matched, env.result == ADDR_OK);
+		memset(&sm, 0, sizeof(sm));
+		decide_with(PHASE_RCPT, &sm, senders[i], NULL, two_staff, 1, NULL);
+		assert_same(want_rcpt, p_rcpt);
+		addrs[0] = strdup(d.rcpts[0].address ? d.rcpts[0].address : "");
+		ck_assert_int_eq(sm.normalised, 1);
+		ck_assert_int_eq(sm.matched, sm.result == ADDR_OK);
+		ck_assert_int_eq(sm.headers_collected, 0);	/* RCPT has no headers */
 		if (i == 0) {	/* the cache holds what matching found */
-			ck_assert_str_eq(env.norm, "bob@example.org");
-			ck_assert_uint_eq(env.nusers, 1);
-			ck_assert_int_eq(env.users[0], 1);
+			ck_assert_str_eq(sm.norm, "bob@example.org");
+			ck_assert_uint_eq(sm.nusers, 1);
+			ck_assert_int_eq(sm.users[0], 1);
 		}
-		decide_with(PHASE_RCPT, &env, senders[i], NULL, two_staff + 1, 1);
-		decide_with(PHASE_EOM, &env, senders[i], "Mal <malory@x.example>", two_staff, 2);
-		ck_assert_str_eq(d.log_summary, want_eom);
-		if (want_person)
-			ck_assert_str_eq(d.person, want_person);
-		else
-			ck_assert_ptr_null(d.person);
-		env_match_clear(&env);
-		ck_assert_ptr_null(env.norm);
+		decide_with(PHASE_RCPT, &sm, senders[i], NULL, two_staff + 1, 1, NULL);
+		addrs[1] = strdup(d.rcpts[0].address ? d.rcpts[0].address : "");
+		/* body check, then end of message: headers collected once, recipients from RCPT */
+		decide_with(PHASE_EOM, &sm, senders[i], froms[h], two_staff, 2,
+			    (const char *const *)addrs);
+		assert_same(want_eom, p_eom);
+		ck_assert_int_eq(sm.headers_collected, 1);
+		if (h == 0) {
+			ck_assert_uint_eq(sm.nhdr, 1);
+			ck_assert_str_eq(sm.from_first, "malory@x.example");
+			/* matched unless the envelope is the same address (matched there) */
+			ck_assert_int_eq(sm.hdr[0].matched, i != 1);
+			if (i != 1) {
+				ck_assert_uint_eq(sm.hdr[0].nusers, 1);
+				ck_assert_int_eq(sm.hdr[0].users[0], 2);
+			}
+		} else if (h == 1) {	/* "not one" is no mailbox: Bob's is the first */
+			ck_assert_uint_eq(sm.nhdr, 2);
+			ck_assert_str_eq(sm.from_first, "bob@example.org");
+		} else {
+			ck_assert_uint_eq(sm.nhdr, 0);
+		}
+		decide_with(PHASE_EOM, &sm, senders[i], froms[h], two_staff, 2,
+			    (const char *const *)addrs);
+		assert_same(want_eom, p_eom);
+		/* a From: that changed is collected again, not taken from the cache */
+		decide_with(PHASE_EOM, &sm, senders[i], other_from, two_staff, 2,
+			    (const char *const *)addrs);
+		assert_same(want_other, p_other);
+		ck_assert_str_eq(sm.from_first, "bob@example.org");
+		sender_match_clear(&sm);
+		ck_assert_ptr_null(sm.norm);
+		ck_assert_ptr_null(sm.hdr);
+		free(addrs[0]);
+		free(addrs[1]);
 		free(want_rcpt);
 		free(want_eom);
-		free(want_person);
+		free(want_other);
+		free(p_rcpt);
+		free(p_eom);
+		free(p_other);
 	}
+}
+END_TEST
+
+/* recipients the caller normalised earlier: "" is one that did not parse */
+START_TEST(test_rcpt_addrs_from_caller_are_used_as_given)
+{
+	static const struct rspec r[] = { { 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
+	static const char *const raw[] = { "<A@Staff.Example>", "<not an address>" };
+	static const char *const norm[] = { "a@staff.example", "" };
+
+	char *want;
+
+	rs(r, 1);
+	decide_with(PHASE_EOM, NULL, ENV, NULL, raw, 2, NULL);
+	want = strdup(d.log_summary);
+	decide_with(PHASE_EOM, NULL, ENV, NULL, raw, 2, norm);
+	ck_assert_str_eq(d.log_summary, want);
+	ck_assert_str_eq(d.rcpts[0].address, "a@staff.example");
+	ck_assert_int_eq(d.rcpts[0].staff, 1);
+	ck_assert_int_eq(d.rcpts[0].covered, 1);
+	ck_assert_ptr_null(d.rcpts[1].address);
+	ck_assert_int_eq(d.rcpts[1].staff, 0);
+	ck_assert_str_eq(d.rcpts[0].rcpt, "<A@Staff.Example>");
+	free(want);
 }
 END_TEST
 
@@ -279,7 +361,8 @@ int main(void)
 	tcase_add_test(tc, test_non_staff_recipients_are_not_covered);
 	tcase_add_test(tc, test_restrictions_out_of_force_are_ignored);
 	tcase_add_test(tc, test_envelope_and_header_match_different_people);
-	tcase_add_test(tc, test_envelope_match_reused_across_a_message_decides_the_same);
+	tcase_add_test(tc, test_sender_match_reused_across_a_message_decides_the_same);
+	tcase_add_test(tc, test_rcpt_addrs_from_caller_are_used_as_given);
 	tcase_add_test(tc, test_null_sender_matches_nothing);
 	tcase_add_test(tc, test_subaddress_and_srs_sender_match);
 	tcase_add_test(tc, test_exempt_only_is_tagged_not_refused);
