@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* LOG_LINE_SPACE - a line's room on the stack; a longer line grows on the heap */
+#define LOG_LINE_SPACE 1024
+
 static int log_to_stderr = 1;
 static int log_level = LOG_INFO;
 static const char *log_ident = "restrict-milter";
@@ -116,30 +119,63 @@ static void write_all_stderr(const char *p, size_t len)
 	}
 }
 
+/* line_start - a line's buffer, on the caller's stack, with the stderr prefix; the text starts at b->len */
+static void line_start(int level, struct buf *b, char *space, size_t size)
+{
+	buf_init_on(b, space, size);
+	if (log_to_stderr) {	/* "ident: level: text\n", built in the same buffer */
+		buf_puts(b, log_ident);
+		buf_puts(b, ": ");
+		buf_puts(b, level_name(level));
+		buf_puts(b, ": ");
+	}
+}
+
+/* line_emit - control characters from start on made '?', then out in one go */
+static void line_emit(int level, struct buf *b, size_t start)
+{
+	size_t i;
+
+	for (i = start; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->data[i];
+		if (c < 0x20 || c == 0x7f)
+			b->data[i] = '?';
+	}
+	if (log_to_stderr) {
+		buf_putc(b, '\n');
+		write_all_stderr(b->data, b->len);
+	} else {
+		syslog(level, "%s", b->data);
+	}
+	buf_free(b);
+}
+
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
+	char space[LOG_LINE_SPACE];
 	struct buf b;
-	size_t i, start;
+	size_t start;
 
 	if (level > log_level)
 		return;
-	buf_init(&b);
-	if (log_to_stderr)	/* "ident: level: text\n", built in the same buffer */
-		buf_printf(&b, "%s: %s: ", log_ident, level_name(level));
+	line_start(level, &b, space, sizeof(space));
 	start = b.len;
 	buf_vprintf(&b, fmt, ap);
-	for (i = start; i < b.len; i++) {
-		unsigned char c = (unsigned char)b.data[i];
-		if (c < 0x20 || c == 0x7f)
-			b.data[i] = '?';
-	}
-	if (log_to_stderr) {
-		buf_putc(&b, '\n');
-		write_all_stderr(b.data, b.len);
-	} else {
-		syslog(level, "%s", b.data);
-	}
-	buf_free(&b);
+	line_emit(level, &b, start);
+}
+
+void log_text(int level, const char *text)
+{
+	char space[LOG_LINE_SPACE];
+	struct buf b;
+	size_t start;
+
+	if (level > log_level)
+		return;
+	line_start(level, &b, space, sizeof(space));
+	start = b.len;
+	buf_puts(&b, text);
+	line_emit(level, &b, start);
 }
 
 void log_msg(int level, const char *fmt, ...)

@@ -281,7 +281,9 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 		e.would = would_json(d);
 		e.counted_users = id_list(d->count_users, d->ncount_users, 1);
 		e.recipients = (unsigned)(m->nrefused + d->nrcpts);
-		buf_printf(&line, "%s: %s", qid, d->log_summary ? d->log_summary : "");
+		buf_puts(&line, qid);
+		buf_puts(&line, ": ");
+		buf_puts(&line, d->log_summary ? d->log_summary : "");
 	} else {
 		for (i = 0; i < m->rcpts.n; i++)
 			rcpt_json(&outs, m->rcpts.v[i], OUTCOME_ACCEPT, STAGE_EOM, 0, NULL, 0);
@@ -302,7 +304,7 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 		buf_printf(&line, " flags=%s", e.flags);
 	if (e.novelty)
 		buf_printf(&line, " novelty=%s", e.novelty);
-	log_info("%s", buf_cstr(&line));
+	log_text(LOG_INFO, buf_cstr(&line));
 	buf_free(&line);
 	events_push(&e);
 }
@@ -345,7 +347,7 @@ void record_refused(const struct msg *m)
 	refused_part(&line, m);
 	if (m->rcpts.n > 0)
 		buf_printf(&line, " aborted-with=%zu", m->rcpts.n);
-	log_info("%s", buf_cstr(&line));
+	log_text(LOG_INFO, buf_cstr(&line));
 	buf_free(&line);
 	events_push(&e);
 }
