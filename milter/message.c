@@ -109,8 +109,9 @@ static void eom_facts(struct msg_facts *f, struct msg *m, struct limit_txn *txn)
 
 /*
  * body_wanted - can a non-trial file or limit restriction apply? Known from
- * RCPT for envelope matches; else, when anyone is under one, a decision
- * with the headers now known (limits not counted)
+ * RCPT for envelope matches; else, when anyone is under one and a sender
+ * is someone restricted, a decision with the headers now known (limits not
+ * counted). The senders matched here are the end of message's too.
  */
 static int body_wanted(struct conn *c)
 {
@@ -130,6 +131,8 @@ static int body_wanted(struct conn *c)
 		return 0;
 	eom_facts(&f, m, NULL);
 	f.limit_count = NULL;
+	if (!decide_anyone_restricted(&f, m->view.snap, m->view.pol, c->scratch))
+		return 0;	/* most mail: nobody restricted is writing */
 	decision_init(&d);
 	decide(&f, m->view.snap, m->view.pol, c->scratch, &d);
 	want = novelty_mail_applies(&d) != 0;

@@ -194,14 +194,13 @@ static void hdr_collect(const struct msg_facts *f, const struct addr_opts *o, st
 
 /* collect_senders - the addresses checked, in SPEC's order; the envelope's first */
 static void collect_senders(const struct msg_facts *f, const struct addr_opts *o,
-			    struct sender_match *sm, struct senders *s, struct decision *d)
+			    struct sender_match *sm, struct senders *s, int *sender_null)
 {
 	size_t i;
 
 	if (f->env_from != NULL)
 		env_normalise(f->env_from, o, sm);
-	if (f->env_from == NULL || sm->result == ADDR_NULL)
-		d->sender_null = 1;
+	*sender_null = f->env_from == NULL || sm->result == ADDR_NULL;
 	if (f->phase != PHASE_RCPT)
 		hdr_collect(f, o, sm);
 	s->v = xcalloc(1 + (f->phase != PHASE_RCPT ? sm->nhdr : 0), sizeof(*s->v));
@@ -613,7 +612,7 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	init_rcpts(f, pol, d);
 	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
 	if (!f->internal) {
-		collect_senders(f, &pol->addr, sm, &s, d);
+		collect_senders(f, &pol->addr, sm, &s, &d->sender_null);
 		npm = match_people(snap, scratch, &s, sm, pm, DECIDE_MAX_USERS, &d->limit_hits);
 		person_key(&s, pm, npm, d);
 		verified = from_verified(f, pol, &s);
@@ -629,4 +628,29 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	free(s.v);
 	sender_match_clear(&own);
 	decide_finish(f, pol, snap, d);
+}
+
+int decide_anyone_restricted(const struct msg_facts *f, const struct snapshot *snap,
+			     const struct policy *pol, struct match_scratch *scratch)
+{
+	struct senders s = { NULL, 0 };
+	struct sender_match own, *sm = f->senders ? f->senders : &own;
+	struct person_match pm[DECIDE_MAX_USERS];
+	size_t npm, i, j, nr;
+	unsigned limit_hits = 0;	/* decide() reports them */
+	int sender_null, any = 0;
+
+	if (f->internal)
+		return 0;
+	memset(&own, 0, sizeof(own));
+	collect_senders(f, &pol->addr, sm, &s, &sender_null);
+	npm = match_people(snap, scratch, &s, sm, pm, DECIDE_MAX_USERS, &limit_hits);
+	for (i = 0; i < npm && !any; i++) {
+		const struct restriction *const *rs = snapshot_user_restrictions(snap, pm[i].user_id, &nr);
+		for (j = 0; j < nr && !any; j++)
+			any = restriction_in_force(rs[j], f->now);
+	}
+	free(s.v);
+	sender_match_clear(&own);
+	return any;
 }

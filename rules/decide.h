@@ -196,6 +196,16 @@ void decide(const struct msg_facts *facts, const struct snapshot *snap,
 	    const struct policy *pol, struct match_scratch *scratch,
 	    struct decision *d);
 
+/*
+ * decide_anyone_restricted - decide()'s first step alone: does a sender of
+ * the message (the envelope's; From:, Sender:, Reply-To: unless at RCPT)
+ * match a service user with a restriction in force at f->now? 0 means
+ * decide() would apply nothing. Not internal mail. Fills f->senders as
+ * decide() does, so a decision after it matches nothing again.
+ */
+int decide_anyone_restricted(const struct msg_facts *facts, const struct snapshot *snap,
+			     const struct policy *pol, struct match_scratch *scratch);
+
 const char *outcome_name(enum outcome o);
 const char *verdict_name(enum verdict v);
 const char *stage_name(enum stage s);

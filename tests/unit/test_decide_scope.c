@@ -253,6 +253,65 @@ START_TEST(test_rcpt_addrs_from_caller_are_used_as_given)
 }
 END_TEST
 
+/*
+ * decide_anyone_restricted is decide()'s first step: with staff recipients it
+ * says 1 exactly when decide() applies something, at RCPT only by the
+ * envelope, never for internal mail; a decision sharing its sender_match
+ * after it decides the same
+ */
+START_TEST(test_anyone_restricted_agrees_with_decide)
+{
+	static const struct rspec r[] = {
+		{ 1, 1, "bob@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 2, 2, "/^mal.*@x\\.example$/", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 3, 3, "carol@example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, NOW - 100, NOW - 1, 0 },
+		{ 4, 4, "dave@example.org", ACTION_WATCH, 0, 0, 0, 0, 1, 0, 0, 0 },	/* trial */
+	};
+	static const char *const senders[] = { ENV, "<carol@example.org>", "<dave@example.org>",
+					       "<>", STRANGER, NULL };
+	static const char *const froms[] = { NULL, "Mal <malory@x.example>", "carol@example.org",
+					     "x@y.example, Bob <bob@example.org>" };
+	static const enum decide_phase phases[] = { PHASE_RCPT, PHASE_EOM };
+	struct sender_match sm;
+	struct msg_facts f;
+	size_t i, h, p;
+	int internal, any, n = 0;
+	char *want;
+
+	rs(r, 4);
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]); i++)
+	for (h = 0; h < sizeof(froms) / sizeof(froms[0]); h++)
+	for (p = 0; p < 2; p++)
+	for (internal = 0; internal < 2; internal++) {
+		memset(&f, 0, sizeof(f));
+		f.phase = phases[p];
+		f.now = NOW;
+		f.internal = internal;
+		f.env_from = senders[i];
+		f.hdr_from = froms[h];
+		f.rcpts = two_staff;
+		f.nrcpts = 2;
+		f.limit_count = fake_count;
+		any = decide_anyone_restricted(&f, snap, pol, scratch);
+		decision_clear(&d);
+		decide(&f, snap, pol, scratch, &d);
+		ck_assert_msg(any == (d.napplied > 0), "sender %zu from %zu phase %zu internal %d: "
+			      "anyone %d, decide applied %zu", i, h, p, internal, any, d.napplied);
+		n += any;
+		want = strdup(d.log_summary);
+		memset(&sm, 0, sizeof(sm));
+		f.senders = &sm;
+		ck_assert_int_eq(decide_anyone_restricted(&f, snap, pol, scratch), any);
+		decision_clear(&d);
+		decide(&f, snap, pol, scratch, &d);
+		ck_assert_str_eq(d.log_summary, want);
+		sender_match_clear(&sm);
+		free(want);
+	}
+	ck_assert_int_gt(n, 0);	/* some cases do match: the comparison is not all zeros */
+}
+END_TEST
+
 START_TEST(test_null_sender_matches_nothing)
 {
 	static const struct rspec r[] = { { 1, 1, "@.example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
@@ -363,6 +422,7 @@ int main(void)
 	tcase_add_test(tc, test_envelope_and_header_match_different_people);
 	tcase_add_test(tc, test_sender_match_reused_across_a_message_decides_the_same);
 	tcase_add_test(tc, test_rcpt_addrs_from_caller_are_used_as_given);
+	tcase_add_test(tc, test_anyone_restricted_agrees_with_decide);
 	tcase_add_test(tc, test_null_sender_matches_nothing);
 	tcase_add_test(tc, test_subaddress_and_srs_sender_match);
 	tcase_add_test(tc, test_exempt_only_is_tagged_not_refused);
