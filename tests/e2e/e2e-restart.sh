@@ -30,7 +30,10 @@ ph_milter_conf rm "StaffDomains staff.example" "FilingMailbox records@staff.exam
 rid=$(ph_ctl rm add restricted@example.org --action file --reason "e2e test" \
 	--authorised-by "Dana Head" 2>&1 | head -n 1)
 ph_milter_start rm
-ph_postfix_new mx "$mxport" "127.0.0.1:$sinkport" "unix:$PH_DIR/rm/milter.sock"
+# short backoffs here too: a delivery to the sink deferred under load would
+# otherwise wait Postfix's default 300 s and look lost
+ph_postfix_new mx "$mxport" "127.0.0.1:$sinkport" "unix:$PH_DIR/rm/milter.sock" \
+	"minimal_backoff_time = 1s" "maximal_backoff_time = 2s" "queue_run_delay = 1s"
 # Postfix's smtpd keeps answering 451 for the rest of a session whose milter
 # failed; a cached edge connection would carry that on for ~15 s after the
 # restart (until smtpd's error limit ends the session), so no caching here
@@ -86,6 +89,7 @@ while [ $i -lt 600 ]; do
 	i=$((i + 1))
 done
 secs=$(($(date +%s) - t0))
+[ $i -lt 600 ] || ph_log "still waiting after 60 s: edge queue $(ph_queue_count edge), mx queue $(ph_queue_count mx), delivered $(delivered)"
 wait "$(cat "$PH_DIR/pids/stream.pid")" 2>/dev/null
 expect_eq "$(cat "$PH_DIR/stream.out")" "" "all $N messages handed to the edge Postfix"
 
@@ -99,6 +103,19 @@ echo "# edge deferrals while the milter was down: $deferred"
 expect_eq "${sc_delivered:-?}" "$N" "every Message-ID delivered ($N sent)"
 expect_eq "${sc_duplicates:-?}" 0 "no Message-ID delivered twice"
 expect_eq "${sc_lost:-?}" 0 "none lost"
+# where a missing message went: every log line of its queue ids, both Postfixes
+if [ "${sc_lost:-0}" != 0 ]; then
+	for mid in $(echo "$sc_missing" | tr ',' ' '); do
+		for pf in edge mx; do
+			for qid in $(grep -F "message-id=<$mid>" "$PH_DIR/$pf/maillog" \
+				| sed -n 's/.*: \([0-9A-F][0-9A-F]*\): message-id=.*/\1/p' | sort -u); do
+				grep -F " $qid: " "$PH_DIR/$pf/maillog" | sed "s/^/# $pf: /"
+				[ "$pf" = edge ] || grep -F ": $qid: " "$PH_DIR/rm/milter.log" \
+					| sed 's/^/# milter: /'
+			done
+		done
+	done
+fi
 expect_eq "${sc_untagged_restricted:-?}" 0 "every restricted message carries the file tag"
 expect_eq "${sc_tagged_other:-?}" 0 "no other message tagged"
 if [ "$at_stop" -lt "$N" ] && [ "$deferred" -gt 0 ]; then

@@ -24,7 +24,8 @@
                           messages (default 0)
   stream-check DIR PREFIX N EVERY TAG
                           count deliveries of that stream: prints sent,
-                          delivered, duplicates, lost, restricted messages
+                          delivered, duplicates, lost, restricted messages,
+                          and the Message-IDs missing
                           without TAG and unrestricted ones with it
   show DIR PREFIXES [MSGID]
                           per delivery (of MSGID): recipients, then the
@@ -256,8 +257,10 @@ def cmd_stream_check(directory, prefix, n, every, tag):
             tagged_other += 1
     delivered = sum(1 for i in seen if 0 <= i < n)
     dups = sum(c - 1 for c in seen.values())
+    missing = ",".join("%s.%d@e2e.example" % (prefix, i) for i in range(n) if i not in seen)
     print("sent=%d delivered=%d duplicates=%d lost=%d untagged_restricted=%d tagged_other=%d"
-          % (n, delivered, dups, n - delivered, untagged, tagged_other))
+          " missing=%s" % (n, delivered, dups, n - delivered, untagged, tagged_other,
+                           missing[:2000] or "none"))
 
 
 def cmd_show(directory, prefixes, msgid=None):
