@@ -36,6 +36,46 @@ expect_out_match "^kept existing directory" "init again keeps the directory"
 expect_eq "$(generation)" "1" "init again leaves the generation"
 expect_eq "$(sql 'SELECT count(*) FROM audit')" "1" "init again writes no audit row"
 
+# the event log keeps only the indexes its queries use (migration 5)
+event_indexes() {
+	sql "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
+		WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name)"
+}
+expect_eq "$(event_indexes)" "events_at events_counted" "events: only the time indexes"
+# no temporary table built per INSERT (a CHECK with "IN (four values)" did)
+expect_eq "$(sql "EXPLAIN INSERT INTO events (at, queue_id, verdict) VALUES (1, 'q', 'hold')" \
+	| grep -c OpenEphemeral)" 0 "an event insert builds no temporary table"
+# the events table as schema 4 had it (migrations 2 and 4), with a row
+sql "DROP TABLE events; CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,
+	queue_id TEXT NOT NULL, message_id TEXT, person TEXT, user_ids TEXT NOT NULL DEFAULT '[]',
+	restriction_ids TEXT NOT NULL DEFAULT '[]', actions TEXT NOT NULL DEFAULT '[]',
+	matched TEXT NOT NULL DEFAULT 'none', outcomes TEXT NOT NULL DEFAULT '[]',
+	verdict TEXT NOT NULL CHECK (verdict IN ('accept', 'reject', 'tempfail', 'hold')),
+	breach INTEGER NOT NULL DEFAULT 0, over_limit INTEGER NOT NULL DEFAULT 0,
+	unverified INTEGER NOT NULL DEFAULT 0, would TEXT, counted_users TEXT,
+	recipients INTEGER NOT NULL DEFAULT 0,
+	internal INTEGER NOT NULL DEFAULT 0 CHECK (internal IN (0, 1)));
+	CREATE INDEX events_at ON events (at); CREATE INDEX events_queue_id ON events (queue_id);
+	CREATE INDEX events_message_id ON events (message_id);
+	CREATE INDEX events_person ON events (person, at);
+	CREATE INDEX events_counted ON events (at) WHERE counted_users IS NOT NULL;
+	ALTER TABLE events ADD COLUMN detect INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE events ADD COLUMN staff TEXT; ALTER TABLE events ADD COLUMN effects TEXT;
+	ALTER TABLE events ADD COLUMN novelty TEXT; ALTER TABLE events ADD COLUMN novelty_score REAL;
+	ALTER TABLE events ADD COLUMN flags TEXT;
+	INSERT INTO events (id, at, queue_id, message_id, person, verdict, counted_users, detect,
+		staff, novelty_score, flags) VALUES (7, 1700000000, 'Q1', '<m@x>', 'p@x', 'hold',
+		'[3]', 1, '[\"s@staff.example\"]', 0.5, '[\"volume\"]');
+	PRAGMA user_version = 4"
+row='7|1700000000|Q1|<m@x>|p@x|hold|[3]|1|["s@staff.example"]|0.5|["volume"]'
+run init
+expect_out_match "^migrated schema version 4 to $version" "init migrates a schema-4 database"
+expect_eq "$(event_indexes)" "events_at events_counted" "migration 5 drops the three unused indexes"
+expect_eq "$(sql "SELECT id, at, queue_id, message_id, person, verdict, counted_users, detect,
+	staff, novelty_score, flags FROM events")" "$row" "migration 5 keeps every event as it was"
+expect_eq "$(sql "INSERT INTO events (at, queue_id, verdict) VALUES (1, 'q', 'maybe')" 2>&1 \
+	| grep -c 'CHECK constraint failed')" 1 "the verdict CHECK still refuses other values"
+
 # an existing directory is left as it is
 rm -rf "$T/db2"
 mkdir -m 755 "$T/db2"
