@@ -213,7 +213,7 @@ static enum detect_skip skip_reason(const struct msg *m)
 
 	memset(&dm, 0, sizeof(dm));
 	if (sm->normalised)
-		dm.env_sender = sm->norm;
+		dm.env_sender = sm->env.norm;
 	else if (m->env_from && addr_normalise(m->env_from, &pol->addr, &own_env) == ADDR_OK)
 		dm.env_sender = own_env;
 	if (sm->headers_collected)

@@ -24,11 +24,11 @@ struct person_match {
 	const char *addr;		/* borrowed from the sender_match */
 };
 
-/* one address checked: the envelope's (hdr NULL) or a header mailbox */
+/* one address checked: the envelope's or a header mailbox, in the sender_match */
 struct sender_ref {
-	const char *addr;		/* normalised, borrowed from the sender_match */
+	const char *addr;		/* normalised, borrowed */
 	enum matched_kind kind;
-	struct hdr_sender *hdr;
+	struct sender *who;
 };
 
 /* the addresses checked, in SPEC's order, the envelope's first */
@@ -89,9 +89,9 @@ const char *stage_name(enum stage s) { return s == STAGE_RCPT ? "rcpt" : "eom"; 
 const char *matched_kind_name(enum matched_kind m) { return matched_names[m]; }
 
 /* hdr_sender_add - one normalised header mailbox into the cache */
-static struct hdr_sender *hdr_sender_add(struct sender_match *sm, char *norm, enum matched_kind kind)
+static struct sender *hdr_sender_add(struct sender_match *sm, char *norm, enum matched_kind kind)
 {
-	struct hdr_sender *h;
+	struct sender *h;
 
 	sm->hdr = xreallocarray(sm->hdr, sm->nhdr + 1, sizeof(*sm->hdr));
 	h = &sm->hdr[sm->nhdr++];
@@ -106,7 +106,7 @@ static void hdr_senders_add(struct sender_match *sm, const char *value, enum mat
 			    const struct addr_opts *o)
 {
 	struct strlist raw = STRLIST_INIT;
-	struct hdr_sender *h;
+	struct sender *h;
 	char *norm;
 	size_t i;
 
@@ -143,7 +143,8 @@ void sender_match_clear(struct sender_match *sm)
 {
 	if (sm == NULL)
 		return;
-	free(sm->norm);
+	free(sm->env.norm);
+	free(sm->env.users);
 	hdr_senders_free(sm);
 	memset(sm, 0, sizeof(*sm));
 }
@@ -169,11 +170,12 @@ static void env_normalise(const char *env_from, const struct addr_opts *o, struc
 {
 	if (sm->normalised)
 		return;
-	sm->result = addr_normalise(env_from, o, &sm->norm);
+	sm->result = addr_normalise(env_from, o, &sm->env.norm);
 	if (sm->result != ADDR_OK) {
-		free(sm->norm);
-		sm->norm = NULL;
+		free(sm->env.norm);
+		sm->env.norm = NULL;
 	}
+	sm->env.kind = MATCHED_ENVELOPE_FROM;
 	sm->normalised = 1;
 }
 
@@ -206,8 +208,9 @@ static void collect_senders(const struct msg_facts *f, const struct addr_opts *o
 	s->v = xcalloc(1 + (f->phase != PHASE_RCPT ? sm->nhdr : 0), sizeof(*s->v));
 	s->n = 0;
 	if (f->env_from && sm->result == ADDR_OK) {
-		s->v[s->n].addr = sm->norm;
+		s->v[s->n].addr = sm->env.norm;
 		s->v[s->n].kind = MATCHED_ENVELOPE_FROM;
+		s->v[s->n].who = &sm->env;
 		s->n++;
 	}
 	if (f->phase == PHASE_RCPT)
@@ -215,47 +218,34 @@ static void collect_senders(const struct msg_facts *f, const struct addr_opts *o
 	for (i = 0; i < sm->nhdr; i++, s->n++) {
 		s->v[s->n].addr = sm->hdr[i].norm;
 		s->v[s->n].kind = sm->hdr[i].kind;
-		s->v[s->n].hdr = &sm->hdr[i];
+		s->v[s->n].who = &sm->hdr[i];
 	}
 }
 
-/* env_users - the envelope sender's users, matched once per sender_match */
-static const long long *env_users(const struct snapshot *snap, struct match_scratch *m,
-				  struct sender_match *sm, size_t *nu, unsigned *limit_hits)
-{
-	if (!sm->matched) {
-		sm->nusers = snapshot_match(snap, m, sm->norm, sm->users, DECIDE_MAX_USERS,
-					    &sm->limit_hits);
-		sm->matched = 1;
-	}
-	*limit_hits += sm->limit_hits;	/* reported by every decision, as when matched anew */
-	*nu = sm->nusers;
-	return sm->users;
-}
-
-/* hdr_users - a header mailbox's users, matched once per sender_match */
-static const long long *hdr_users(const struct snapshot *snap, struct match_scratch *m,
-				  struct hdr_sender *h, size_t *nu, unsigned *limit_hits)
+/* sender_users - whom one sender matched, matched once per sender_match */
+static const long long *sender_users(const struct snapshot *snap, struct match_scratch *m,
+				     struct sender *who, size_t *nu, unsigned *limit_hits)
 {
 	long long found[DECIDE_MAX_USERS];
 
-	if (!h->matched) {
-		h->nusers = snapshot_match(snap, m, h->norm, found, DECIDE_MAX_USERS, &h->limit_hits);
-		if (h->nusers > 0) {
-			h->users = xcalloc(h->nusers, sizeof(*h->users));
-			memcpy(h->users, found, h->nusers * sizeof(*h->users));
+	if (!who->matched) {
+		who->nusers = snapshot_match(snap, m, who->norm, found, DECIDE_MAX_USERS,
+					     &who->limit_hits);
+		if (who->nusers > 0) {
+			who->users = xcalloc(who->nusers, sizeof(*who->users));
+			memcpy(who->users, found, who->nusers * sizeof(*who->users));
 		}
-		h->matched = 1;
+		who->matched = 1;
 	}
-	*limit_hits += h->limit_hits;
-	*nu = h->nusers;
-	return h->users;
+	*limit_hits += who->limit_hits;	/* reported by every decision, as when matched anew */
+	*nu = who->nusers;
+	return who->users;
 }
 
 /* match_people - each matched user once, with the first address that matched */
 static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
-			   const struct senders *s, struct sender_match *sm,
-			   struct person_match *out, size_t max, unsigned *limit_hits)
+			   const struct senders *s, struct person_match *out, size_t max,
+			   unsigned *limit_hits)
 {
 	const long long *users;
 	size_t i, j, k, n = 0;
@@ -267,10 +257,7 @@ static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
 			;
 		if (k < i)
 			continue;
-		if (s->v[i].hdr == NULL)
-			users = env_users(snap, m, sm, &nu, limit_hits);
-		else
-			users = hdr_users(snap, m, s->v[i].hdr, &nu, limit_hits);
+		users = sender_users(snap, m, s->v[i].who, &nu, limit_hits);
 		for (j = 0; j < nu; j++) {
 			for (k = 0; k < n && out[k].user_id != users[j]; k++)
 				;
@@ -613,7 +600,7 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
 	if (!f->internal) {
 		collect_senders(f, &pol->addr, sm, &s, &d->sender_null);
-		npm = match_people(snap, scratch, &s, sm, pm, DECIDE_MAX_USERS, &d->limit_hits);
+		npm = match_people(snap, scratch, &s, pm, DECIDE_MAX_USERS, &d->limit_hits);
 		person_key(&s, pm, npm, d);
 		verified = from_verified(f, pol, &s);
 		for (i = 0; i < npm; i++) {
@@ -644,7 +631,7 @@ int decide_anyone_restricted(const struct msg_facts *f, const struct snapshot *s
 		return 0;
 	memset(&own, 0, sizeof(own));
 	collect_senders(f, &pol->addr, sm, &s, &sender_null);
-	npm = match_people(snap, scratch, &s, sm, pm, DECIDE_MAX_USERS, &limit_hits);
+	npm = match_people(snap, scratch, &s, pm, DECIDE_MAX_USERS, &limit_hits);
 	for (i = 0; i < npm && !any; i++) {
 		const struct restriction *const *rs = snapshot_user_restrictions(snap, pm[i].user_id, &nr);
 		for (j = 0; j < nr && !any; j++)

@@ -49,9 +49,9 @@ enum matched_kind {
 /* how many mailboxes of one header are matched: a 10,000-address From: must not cost 10,000 lookups */
 #define DECIDE_MAX_HEADER_ADDRS 100
 
-/* one mailbox of From:, Sender: or Reply-To:, normalised, and whom it matched */
-struct hdr_sender {
-	char *norm;			/* owned */
+/* one sender address (envelope, or a mailbox of From:, Sender:, Reply-To:), normalised, and whom it matched */
+struct sender {
+	char *norm;			/* owned; NULL for an envelope sender that did not normalise */
 	enum matched_kind kind;
 	int matched;			/* users, nusers and limit_hits are set */
 	long long *users;		/* owned; nusers of them */
@@ -71,17 +71,13 @@ struct hdr_sender {
  * Never share one between snapshots, policies or envelope senders.
  */
 struct sender_match {
-	int normalised;			/* result and norm are set */
-	int matched;			/* users, nusers and limit_hits are set */
-	enum addr_result result;	/* addr_normalise's */
-	char *norm;			/* owned; NULL unless ADDR_OK */
-	long long users[DECIDE_MAX_USERS];
-	size_t nusers;
-	unsigned limit_hits;		/* PCRE2 limits hit matching it */
+	int normalised;			/* result and env are set */
+	enum addr_result result;	/* addr_normalise's for the envelope sender */
+	struct sender env;		/* env.norm set only when result is ADDR_OK */
 
 	int headers_collected;		/* hdr, nhdr, from_first and headers_hash are set */
 	unsigned long long headers_hash;
-	struct hdr_sender *hdr;		/* owned; From:, then Sender:, then Reply-To: */
+	struct sender *hdr;		/* owned; From:, then Sender:, then Reply-To: */
 	size_t nhdr;
 	const char *from_first;		/* the first From: mailbox normalised, borrowed
 					   from hdr; NULL when absent or unparseable */

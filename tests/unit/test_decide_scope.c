@@ -177,12 +177,12 @@ START_TEST(test_sender_match_reused_across_a_message_decides_the_same)
 		assert_same(want_rcpt, p_rcpt);
 		addrs[0] = strdup(d.rcpts[0].address ? d.rcpts[0].address : "");
 		ck_assert_int_eq(sm.normalised, 1);
-		ck_assert_int_eq(sm.matched, sm.result == ADDR_OK);
+		ck_assert_int_eq(sm.env.matched, sm.result == ADDR_OK);
 		ck_assert_int_eq(sm.headers_collected, 0);	/* RCPT has no headers */
 		if (i == 0) {	/* the cache holds what matching found */
-			ck_assert_str_eq(sm.norm, "bob@example.org");
-			ck_assert_uint_eq(sm.nusers, 1);
-			ck_assert_int_eq(sm.users[0], 1);
+			ck_assert_str_eq(sm.env.norm, "bob@example.org");
+			ck_assert_uint_eq(sm.env.nusers, 1);
+			ck_assert_int_eq(sm.env.users[0], 1);
 		}
 		decide_with(PHASE_RCPT, &sm, senders[i], NULL, two_staff + 1, 1, NULL);
 		addrs[1] = strdup(d.rcpts[0].address ? d.rcpts[0].address : "");
@@ -215,7 +215,7 @@ START_TEST(test_sender_match_reused_across_a_message_decides_the_same)
 		assert_same(want_other, p_other);
 		ck_assert_str_eq(sm.from_first, "bob@example.org");
 		sender_match_clear(&sm);
-		ck_assert_ptr_null(sm.norm);
+		ck_assert_ptr_null(sm.env.norm);
 		ck_assert_ptr_null(sm.hdr);
 		free(addrs[0]);
 		free(addrs[1]);
