@@ -119,63 +119,57 @@ static void write_all_stderr(const char *p, size_t len)
 	}
 }
 
-/* line_start - a line's buffer, on the caller's stack, with the stderr prefix; the text starts at b->len */
-static void line_start(int level, struct buf *b, char *space, size_t size)
+/*
+ * log_line - one line out: text as it is, or else fmt formatted with *ap;
+ * "ident: level: " first on stderr, control characters made '?', built on
+ * the stack (longer lines grow on the heap) and written in one go
+ */
+static void log_line(int level, const char *text, const char *fmt, va_list *ap)
 {
-	buf_init_on(b, space, size);
-	if (log_to_stderr) {	/* "ident: level: text\n", built in the same buffer */
-		buf_puts(b, log_ident);
-		buf_puts(b, ": ");
-		buf_puts(b, level_name(level));
-		buf_puts(b, ": ");
+	char space[LOG_LINE_SPACE];
+	struct buf b;
+	size_t i, start;
+
+	if (level > log_level)
+		return;
+	buf_init_on(&b, space, sizeof(space));
+	if (log_to_stderr) {
+		buf_puts(&b, log_ident);
+		buf_puts(&b, ": ");
+		buf_puts(&b, level_name(level));
+		buf_puts(&b, ": ");
 	}
-}
-
-/* line_emit - control characters from start on made '?', then out in one go */
-static void line_emit(int level, struct buf *b, size_t start)
-{
-	size_t i;
-
-	for (i = start; i < b->len; i++) {
-		unsigned char c = (unsigned char)b->data[i];
+	start = b.len;
+	if (text != NULL)
+		buf_puts(&b, text);
+	else
+		buf_vprintf(&b, fmt, *ap);
+	for (i = start; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.data[i];
 		if (c < 0x20 || c == 0x7f)
-			b->data[i] = '?';
+			b.data[i] = '?';
 	}
 	if (log_to_stderr) {
-		buf_putc(b, '\n');
-		write_all_stderr(b->data, b->len);
+		buf_putc(&b, '\n');
+		write_all_stderr(b.data, b.len);
 	} else {
-		syslog(level, "%s", b->data);
+		syslog(level, "%s", b.data);
 	}
-	buf_free(b);
+	buf_free(&b);
 }
 
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
-	char space[LOG_LINE_SPACE];
-	struct buf b;
-	size_t start;
+	va_list copy;
 
-	if (level > log_level)
-		return;
-	line_start(level, &b, space, sizeof(space));
-	start = b.len;
-	buf_vprintf(&b, fmt, ap);
-	line_emit(level, &b, start);
+	va_copy(copy, ap);	/* a va_list parameter's address is not a va_list * everywhere */
+	log_line(level, NULL, fmt, &copy);
+	va_end(copy);
 }
 
 void log_text(int level, const char *text)
 {
-	char space[LOG_LINE_SPACE];
-	struct buf b;
-	size_t start;
-
-	if (level > log_level)
-		return;
-	line_start(level, &b, space, sizeof(space));
-	start = b.len;
-	buf_puts(&b, text);
-	line_emit(level, &b, start);
+	log_line(level, text, NULL, NULL);
 }
 
 void log_msg(int level, const char *fmt, ...)
