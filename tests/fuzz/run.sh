@@ -20,7 +20,7 @@ srcs="$(ls "$top"/lib/*.c "$top"/rules/*.c)"
 # fuzz_milter also runs the milter's per-message code, with milter_fake.c
 # standing in for libmilter, the store's reads, the reload view and the
 # event writer (so it needs libmilter's header and Jansson, not SQLite)
-milter_srcs="$(for f in callbacks message mctx apply record limits detection flagcache \
+milter_srcs="$(for f in callbacks message mctx apply record jsonw limits detection flagcache \
 	novelty_mail; do echo "$top/milter/$f.c"; done) $here/milter_fake.c"
 
 for target in "$here"/fuzz_*.c; do
