@@ -88,13 +88,11 @@ const char *verdict_name(enum verdict v) { return verdict_names[v]; }
 const char *stage_name(enum stage s) { return s == STAGE_RCPT ? "rcpt" : "eom"; }
 const char *matched_kind_name(enum matched_kind m) { return matched_names[m]; }
 
-/* hdr_sender_add - one normalised header mailbox into the cache */
+/* hdr_sender_add - one normalised header mailbox into the cache (room made by the caller) */
 static struct sender *hdr_sender_add(struct sender_match *sm, char *norm, enum matched_kind kind)
 {
-	struct sender *h;
+	struct sender *h = &sm->hdr[sm->nhdr++];
 
-	sm->hdr = xreallocarray(sm->hdr, sm->nhdr + 1, sizeof(*sm->hdr));
-	h = &sm->hdr[sm->nhdr++];
 	memset(h, 0, sizeof(*h));
 	h->norm = norm;
 	h->kind = kind;
@@ -113,6 +111,8 @@ static void hdr_senders_add(struct sender_match *sm, const char *value, enum mat
 	if (value == NULL)
 		return;
 	addrlist_parse(value, DECIDE_MAX_HEADER_ADDRS, &raw);
+	if (raw.n > 0)	/* room for every mailbox at once: up to DECIDE_MAX_HEADER_ADDRS */
+		sm->hdr = xreallocarray(sm->hdr, sm->nhdr + raw.n, sizeof(*sm->hdr));
 	for (i = 0; i < raw.n; i++) {
 		if (addr_normalise(raw.v[i], o, &norm) != ADDR_OK)
 			continue;
