@@ -312,6 +312,60 @@ START_TEST(test_anyone_restricted_agrees_with_decide)
 }
 END_TEST
 
+/* big_list - "uN@x.example, ..." n mailboxes, with who at position at (caller frees) */
+static char *big_list(int n, int at, const char *who)
+{
+	size_t cap = (size_t)n * 32 + 64, len = 0;
+	char *v = malloc(cap);
+	int i;
+
+	ck_assert_ptr_nonnull(v);
+	for (i = 0; i < n; i++) {
+		if (i == at)
+			len += (size_t)snprintf(v + len, cap - len, "%s%s", i ? ", " : "", who);
+		else
+			len += (size_t)snprintf(v + len, cap - len, "%su%d@x.example", i ? ", " : "", i);
+	}
+	return v;
+}
+
+/* at most DECIDE_MAX_HEADER_ADDRS mailboxes of each header are kept and matched */
+START_TEST(test_header_mailboxes_capped_per_header)
+{
+	static const struct rspec r[] = {
+		{ 1, 1, "bob@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 2, 2, "mal@example.org", ACTION_FILE, 0, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	char *within = big_list(250, 50, "bob@example.org");
+	char *beyond = big_list(250, 150, "mal@example.org");
+	struct sender_match sm;
+	struct msg_facts f;
+
+	rs(r, 2);
+	memset(&sm, 0, sizeof(sm));
+	memset(&f, 0, sizeof(f));
+	f.phase = PHASE_EOM;
+	f.now = NOW;
+	f.env_from = STRANGER;
+	f.hdr_from = within;
+	f.hdr_sender = beyond;
+	f.hdr_reply_to = within;
+	f.rcpts = two_staff;
+	f.nrcpts = 2;
+	f.limit_count = fake_count;
+	f.senders = &sm;
+	decision_clear(&d);
+	decide(&f, snap, pol, scratch, &d);
+	ck_assert_uint_eq(sm.nhdr, 3 * DECIDE_MAX_HEADER_ADDRS);
+	ck_assert_str_eq(sm.from_first, "u0@x.example");
+	ck_assert_uint_eq(d.napplied, 1);	/* bob (50th) matched; mal (150th) not looked at */
+	ck_assert_int_eq(d.applied[0].user_id, 1);
+	sender_match_clear(&sm);
+	free(within);
+	free(beyond);
+}
+END_TEST
+
 START_TEST(test_null_sender_matches_nothing)
 {
 	static const struct rspec r[] = { { 1, 1, "@.example.org", ACTION_BLOCK, 0, 0, 0, 0, 0, 0, 0, 0 } };
@@ -423,6 +477,7 @@ int main(void)
 	tcase_add_test(tc, test_sender_match_reused_across_a_message_decides_the_same);
 	tcase_add_test(tc, test_rcpt_addrs_from_caller_are_used_as_given);
 	tcase_add_test(tc, test_anyone_restricted_agrees_with_decide);
+	tcase_add_test(tc, test_header_mailboxes_capped_per_header);
 	tcase_add_test(tc, test_null_sender_matches_nothing);
 	tcase_add_test(tc, test_subaddress_and_srs_sender_match);
 	tcase_add_test(tc, test_exempt_only_is_tagged_not_refused);
