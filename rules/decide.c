@@ -1,41 +1,21 @@
 /*
- * decide.c - the decision engine: who is writing, which restrictions apply,
- * and what each covered recipient gets (see decide.h).
+ * decide.c - the decision engine: which restrictions apply and what each
+ * covered recipient gets (see decide.h).
  *
- * Order of work: normalise recipients; match the senders in SPEC's order
- * (envelope, From:, Sender:, Reply-To:); for every restriction in force of
- * every matched person compute its effect per covered recipient; combine
- * per recipient, strongest first. decide_finish.c then applies the
- * end-of-message rules and writes headers and the log summary.
+ * Order of work: normalise recipients; find who is writing (the senders in
+ * SPEC's order and the people they match: decide_senders.c); for every
+ * restriction in force of every matched person compute its effect per
+ * covered recipient; combine per recipient, strongest first.
+ * decide_finish.c then applies the end-of-message rules and writes headers
+ * and the log summary.
  */
 #include "decide_int.h"
-#include "addrlist.h"
-#include "authres.h"
 #include "buf.h"
 #include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct person_match {
-	long long user_id;
-	enum matched_kind kind;
-	const char *addr;		/* borrowed from the sender_match */
-};
-
-/* one address checked: the envelope's or a header mailbox, in the sender_match */
-struct sender_ref {
-	const char *addr;		/* normalised, borrowed */
-	enum matched_kind kind;
-	struct sender *who;
-};
-
-/* the addresses checked, in SPEC's order, the envelope's first */
-struct senders {
-	struct sender_ref *v;		/* owned array; the strings are not */
-	size_t n;
-};
 
 void decision_init(struct decision *d)
 {
@@ -87,228 +67,6 @@ const char *outcome_name(enum outcome o) { return outcome_names[o]; }
 const char *verdict_name(enum verdict v) { return verdict_names[v]; }
 const char *stage_name(enum stage s) { return s == STAGE_RCPT ? "rcpt" : "eom"; }
 const char *matched_kind_name(enum matched_kind m) { return matched_names[m]; }
-
-/* hdr_sender_add - one normalised header mailbox into the cache (room made by the caller) */
-static struct sender *hdr_sender_add(struct sender_match *sm, char *norm, enum matched_kind kind)
-{
-	struct sender *h = &sm->hdr[sm->nhdr++];
-
-	memset(h, 0, sizeof(*h));
-	h->norm = norm;
-	h->kind = kind;
-	return h;
-}
-
-/* hdr_senders_add - every mailbox of one header value, capped; unparseable ones skipped */
-static void hdr_senders_add(struct sender_match *sm, const char *value, enum matched_kind kind,
-			    const struct addr_opts *o)
-{
-	struct strlist raw = STRLIST_INIT;
-	struct sender *h;
-	char *norm;
-	size_t i;
-
-	if (value == NULL)
-		return;
-	addrlist_parse(value, DECIDE_MAX_HEADER_ADDRS, &raw);
-	if (raw.n > 0)	/* room for every mailbox at once: up to DECIDE_MAX_HEADER_ADDRS */
-		sm->hdr = xreallocarray(sm->hdr, sm->nhdr + raw.n, sizeof(*sm->hdr));
-	for (i = 0; i < raw.n; i++) {
-		if (addr_normalise(raw.v[i], o, &norm) != ADDR_OK)
-			continue;
-		h = hdr_sender_add(sm, norm, kind);
-		if (i == 0 && kind == MATCHED_HEADER_FROM)
-			sm->from_first = h->norm;
-	}
-	strlist_free(&raw);
-}
-
-/* hdr_senders_free - the header part of the cache, emptied */
-static void hdr_senders_free(struct sender_match *sm)
-{
-	size_t i;
-
-	for (i = 0; i < sm->nhdr; i++) {
-		free(sm->hdr[i].norm);
-		free(sm->hdr[i].users);
-	}
-	free(sm->hdr);
-	sm->hdr = NULL;
-	sm->nhdr = 0;
-	sm->from_first = NULL;
-	sm->headers_collected = 0;
-}
-
-void sender_match_clear(struct sender_match *sm)
-{
-	if (sm == NULL)
-		return;
-	free(sm->env.norm);
-	free(sm->env.users);
-	hdr_senders_free(sm);
-	memset(sm, 0, sizeof(*sm));
-}
-
-/* headers_hash - FNV-1a over the three header values, absent ones marked apart from empty */
-static unsigned long long headers_hash(const struct msg_facts *f)
-{
-	const char *v[3] = { f->hdr_from, f->hdr_sender, f->hdr_reply_to };
-	unsigned long long h = 14695981039346656037ULL;
-	const unsigned char *p;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		h = (h ^ (v[i] ? 1u : 2u)) * 1099511628211ULL;
-		for (p = (const unsigned char *)v[i]; p && *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
-	}
-	return h;
-}
-
-/* env_normalise - the envelope sender normalised once into sm */
-static void env_normalise(const char *env_from, const struct addr_opts *o, struct sender_match *sm)
-{
-	if (sm->normalised)
-		return;
-	sm->result = addr_normalise(env_from, o, &sm->env.norm);
-	if (sm->result != ADDR_OK) {
-		free(sm->env.norm);
-		sm->env.norm = NULL;
-	}
-	sm->env.kind = MATCHED_ENVELOPE_FROM;
-	sm->normalised = 1;
-}
-
-/* hdr_collect - the header senders parsed and normalised once while the values stay the same */
-static void hdr_collect(const struct msg_facts *f, const struct addr_opts *o, struct sender_match *sm)
-{
-	unsigned long long h = headers_hash(f);
-
-	if (sm->headers_collected && sm->headers_hash == h)
-		return;
-	hdr_senders_free(sm);
-	hdr_senders_add(sm, f->hdr_from, MATCHED_HEADER_FROM, o);
-	hdr_senders_add(sm, f->hdr_sender, MATCHED_HEADER_SENDER, o);
-	hdr_senders_add(sm, f->hdr_reply_to, MATCHED_HEADER_REPLY_TO, o);
-	sm->headers_hash = h;
-	sm->headers_collected = 1;
-}
-
-/* collect_senders - the addresses checked, in SPEC's order; the envelope's first */
-static void collect_senders(const struct msg_facts *f, const struct addr_opts *o,
-			    struct sender_match *sm, struct senders *s, int *sender_null)
-{
-	size_t i;
-
-	if (f->env_from != NULL)
-		env_normalise(f->env_from, o, sm);
-	*sender_null = f->env_from == NULL || sm->result == ADDR_NULL;
-	if (f->phase != PHASE_RCPT)
-		hdr_collect(f, o, sm);
-	s->v = xcalloc(1 + (f->phase != PHASE_RCPT ? sm->nhdr : 0), sizeof(*s->v));
-	s->n = 0;
-	if (f->env_from && sm->result == ADDR_OK) {
-		s->v[s->n].addr = sm->env.norm;
-		s->v[s->n].kind = MATCHED_ENVELOPE_FROM;
-		s->v[s->n].who = &sm->env;
-		s->n++;
-	}
-	if (f->phase == PHASE_RCPT)
-		return;
-	for (i = 0; i < sm->nhdr; i++, s->n++) {
-		s->v[s->n].addr = sm->hdr[i].norm;
-		s->v[s->n].kind = sm->hdr[i].kind;
-		s->v[s->n].who = &sm->hdr[i];
-	}
-}
-
-/* sender_users - whom one sender matched, matched once per sender_match */
-static const long long *sender_users(const struct snapshot *snap, struct match_scratch *m,
-				     struct sender *who, size_t *nu, unsigned *limit_hits)
-{
-	long long found[DECIDE_MAX_USERS];
-
-	if (!who->matched) {
-		who->nusers = snapshot_match(snap, m, who->norm, found, DECIDE_MAX_USERS,
-					     &who->limit_hits);
-		if (who->nusers > 0) {
-			who->users = xcalloc(who->nusers, sizeof(*who->users));
-			memcpy(who->users, found, who->nusers * sizeof(*who->users));
-		}
-		who->matched = 1;
-	}
-	*limit_hits += who->limit_hits;	/* reported by every decision, as when matched anew */
-	*nu = who->nusers;
-	return who->users;
-}
-
-/* match_people - each matched user once, with the first address that matched */
-static size_t match_people(const struct snapshot *snap, struct match_scratch *m,
-			   const struct senders *s, struct person_match *out, size_t max,
-			   unsigned *limit_hits)
-{
-	const long long *users;
-	size_t i, j, k, n = 0;
-
-	for (i = 0; i < s->n; i++) {
-		size_t nu;
-		/* an address seen earlier (envelope = From:) can add no new person */
-		for (k = 0; k < i && strcmp(s->v[k].addr, s->v[i].addr) != 0; k++)
-			;
-		if (k < i)
-			continue;
-		users = sender_users(snap, m, s->v[i].who, &nu, limit_hits);
-		for (j = 0; j < nu; j++) {
-			for (k = 0; k < n && out[k].user_id != users[j]; k++)
-				;
-			if (k < n || n == max)
-				continue;
-			out[n].user_id = users[j];
-			out[n].kind = s->v[i].kind;
-			out[n].addr = s->v[i].addr;
-			n++;
-		}
-	}
-	return n;
-}
-
-/* person_key - matched address, else first From: mailbox, else envelope */
-static void person_key(const struct senders *s, const struct person_match *pm, size_t npm,
-		       struct decision *d)
-{
-	size_t i;
-
-	if (npm > 0) {
-		d->person = xstrdup(pm[0].addr);
-		return;
-	}
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].kind == MATCHED_HEADER_FROM) {
-			d->person = xstrdup(s->v[i].addr);
-			return;
-		}
-	if (s->n > 0 && s->v[0].kind == MATCHED_ENVELOPE_FROM)
-		d->person = xstrdup(s->v[0].addr);
-}
-
-/*
- * from_verified - is the From: vouched for: by the caller, or by a trusted
- * Authentication-Results pass for the first From: mailbox's domain?
- */
-static int from_verified(const struct msg_facts *f, const struct policy *pol,
-			 const struct senders *s)
-{
-	size_t i;
-
-	if (f->header_from_verified)
-		return 1;
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].kind == MATCHED_HEADER_FROM)
-			return authres_from_verified(f->auth_results, f->nauth_results,
-						     &pol->trusted_authserv_ids,
-						     addr_domain(s->v[i].addr));
-	return 0;
-}
 
 /* init_rcpts - normalise recipients (or take the caller's) and classify staff/exempt */
 static void init_rcpts(const struct msg_facts *f, const struct policy *pol, struct decision *d)
@@ -588,56 +346,29 @@ static void apply_restriction(const struct msg_facts *f, const struct policy *po
 void decide(const struct msg_facts *f, const struct snapshot *snap,
 	    const struct policy *pol, struct match_scratch *scratch, struct decision *d)
 {
-	struct senders s = { NULL, 0 };
-	struct sender_match own, *sm = f->senders ? f->senders : &own;
-	struct person_match pm[DECIDE_MAX_USERS];
+	struct writers w;
+	const char *person;
 	enum effect_rank *best;
-	size_t npm, i, j, nr;
+	size_t i, j, nr;
 	int verified;
 
-	memset(&own, 0, sizeof(own));
 	init_rcpts(f, pol, d);
 	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
 	if (!f->internal) {
-		collect_senders(f, &pol->addr, sm, &s, &d->sender_null);
-		npm = match_people(snap, scratch, &s, pm, DECIDE_MAX_USERS, &d->limit_hits);
-		person_key(&s, pm, npm, d);
-		verified = from_verified(f, pol, &s);
-		for (i = 0; i < npm; i++) {
+		writers_find(&w, f, snap, pol, scratch, &d->limit_hits);
+		d->sender_null = w.sender_null;
+		if ((person = writers_person(&w)) != NULL)
+			d->person = xstrdup(person);
+		verified = writers_from_verified(&w, f, pol);
+		for (i = 0; i < w.npm; i++) {
 			const struct restriction *const *rs =
-				snapshot_user_restrictions(snap, pm[i].user_id, &nr);
+				snapshot_user_restrictions(snap, w.pm[i].user_id, &nr);
 			for (j = 0; j < nr; j++)
 				if (restriction_in_force(rs[j], f->now))
-					apply_restriction(f, pol, rs[j], &pm[i], verified, d, best);
+					apply_restriction(f, pol, rs[j], &w.pm[i], verified, d, best);
 		}
+		writers_free(&w);
 	}
 	free(best);
-	free(s.v);
-	sender_match_clear(&own);
 	decide_finish(f, pol, snap, d);
-}
-
-int decide_anyone_restricted(const struct msg_facts *f, const struct snapshot *snap,
-			     const struct policy *pol, struct match_scratch *scratch)
-{
-	struct senders s = { NULL, 0 };
-	struct sender_match own, *sm = f->senders ? f->senders : &own;
-	struct person_match pm[DECIDE_MAX_USERS];
-	size_t npm, i, j, nr;
-	unsigned limit_hits = 0;	/* decide() reports them */
-	int sender_null, any = 0;
-
-	if (f->internal)
-		return 0;
-	memset(&own, 0, sizeof(own));
-	collect_senders(f, &pol->addr, sm, &s, &sender_null);
-	npm = match_people(snap, scratch, &s, pm, DECIDE_MAX_USERS, &limit_hits);
-	for (i = 0; i < npm && !any; i++) {
-		const struct restriction *const *rs = snapshot_user_restrictions(snap, pm[i].user_id, &nr);
-		for (j = 0; j < nr && !any; j++)
-			any = restriction_in_force(rs[j], f->now);
-	}
-	free(s.v);
-	sender_match_clear(&own);
-	return any;
 }

@@ -1,6 +1,7 @@
 /*
- * decide_int.h - what decide.c and decide_finish.c share: one matched
- * person and the effect one restriction has on one recipient.
+ * decide_int.h - what decide.c, decide_senders.c and decide_finish.c
+ * share: who is writing (the matched people) and the effect one
+ * restriction has on one recipient.
  *
  * Internal to the decision engine; nothing outside rules/ includes it.
  */
@@ -36,6 +37,46 @@ struct marks {
 	int breach;
 	int over_limit;
 };
+
+/* one matched person and the first of the message's addresses that matched them */
+struct person_match {
+	long long user_id;
+	enum matched_kind kind;
+	const char *addr;		/* borrowed from the sender_match */
+};
+
+/* one address checked: the envelope's or a header mailbox, in the sender_match */
+struct sender_ref {
+	const char *addr;		/* normalised, borrowed */
+	enum matched_kind kind;
+	struct sender *who;
+};
+
+/* the addresses checked, in SPEC's order, the envelope's first */
+struct senders {
+	struct sender_ref *v;		/* owned array; the strings are not */
+	size_t n;
+};
+
+/* who is writing: the senders, the people they match (decide_senders.c) */
+struct writers {
+	struct sender_match own;	/* used when the facts bring none */
+	struct sender_match *sm;	/* the facts' senders, else &own */
+	struct senders s;
+	struct person_match pm[DECIDE_MAX_USERS];
+	size_t npm;
+	int sender_null;		/* no envelope sender, or the null one */
+};
+
+/* writers_find - collect and match f's senders (not internal mail); limit hits added */
+void writers_find(struct writers *w, const struct msg_facts *f, const struct snapshot *snap,
+		  const struct policy *pol, struct match_scratch *scratch, unsigned *limit_hits);
+void writers_free(struct writers *w);
+/* writers_person - the person a message counts for, borrowed from w; NULL none */
+const char *writers_person(const struct writers *w);
+/* writers_from_verified - the From: is vouched for (the caller, or Authentication-Results) */
+int writers_from_verified(const struct writers *w, const struct msg_facts *f,
+			  const struct policy *pol);
 
 /* decide_finish - end-of-message logic, headers, counts and log summary */
 void decide_finish(const struct msg_facts *f, const struct policy *pol,
