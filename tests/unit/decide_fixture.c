@@ -88,6 +88,25 @@ void teardown(void)
 	match_scratch_free(scratch);
 }
 
+void facts(struct msg_facts *f, enum decide_phase phase, const char *env, const char *from,
+	   const char *const *rcpts, size_t n)
+{
+	memset(f, 0, sizeof(*f));
+	f->phase = phase;
+	f->now = NOW;
+	f->env_from = env;
+	f->hdr_from = from;
+	f->rcpts = rcpts;
+	f->nrcpts = n;
+	f->limit_count = fake_count;
+}
+
+void decide_facts(const struct msg_facts *f)
+{
+	decision_clear(&d);
+	decide(f, snap, pol, scratch, &d);
+}
+
 /* msg - decide on one message; rcpts is NULL-terminated */
 void msg(enum decide_phase phase, const char *env, const char *from, const char *sender,
 		const char *reply_to, int internal, const char *const *rcpts)
@@ -97,19 +116,11 @@ void msg(enum decide_phase phase, const char *env, const char *from, const char 
 
 	while (rcpts[n])
 		n++;
-	memset(&f, 0, sizeof(f));
-	f.phase = phase;
-	f.now = NOW;
+	facts(&f, phase, env, from, rcpts, n);
 	f.internal = internal;
-	f.env_from = env;
-	f.hdr_from = from;
 	f.hdr_sender = sender;
 	f.hdr_reply_to = reply_to;
-	f.rcpts = rcpts;
-	f.nrcpts = n;
-	f.limit_count = fake_count;
-	decision_clear(&d);
-	decide(&f, snap, pol, scratch, &d);
+	decide_facts(&f);
 }
 
 /* hdr - the value of the nth header called name, or NULL */

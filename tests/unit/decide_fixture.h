@@ -42,6 +42,11 @@ void setup_policy(int filing, int full);
 void rs(const struct rspec *specs, size_t n);
 void setup(void);	/* Check fixture: the default policy, a scratch, an empty decision */
 void teardown(void);
+/* facts - f zeroed, then what every test message shares: phase, NOW, envelope, From:, n recipients, fake_count */
+void facts(struct msg_facts *f, enum decide_phase phase, const char *env, const char *from,
+	   const char *const *rcpts, size_t n);
+/* decide_facts - d cleared and decided anew from f */
+void decide_facts(const struct msg_facts *f);
 /* msg - decide on one message; rcpts is NULL-terminated */
 void msg(enum decide_phase phase, const char *env, const char *from, const char *sender,
 	 const char *reply_to, int internal, const char *const *rcpts);

@@ -16,6 +16,7 @@
 #include "addrlist.h"
 #include "strlist.h"
 #include "xalloc.h"
+#include "check_table.h"
 
 #define D "+"	/* SubaddressSeparator's default */
 #define OK ADDR_OK
@@ -452,16 +453,6 @@ START_TEST(test_addr_result_str)
 	ck_assert_ptr_nonnull(addr_result_str((enum addr_result)99));
 }
 END_TEST
-
-/* add_table - register a table-driven test looping over every row */
-static size_t add_table(Suite *s, const char *name, const TTest *t, size_t rows)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_loop_test(tc, t, 0, (int)rows);
-	suite_add_tcase(s, tc);
-	return rows;
-}
 
 /* found by fuzz_selector: five nested SRS0 layers were peeled only four deep */
 START_TEST(test_addr_nested_srs_normalises_idempotently)

@@ -16,6 +16,7 @@
 #include <gmime/gmime.h>
 #include "strlist.h"
 #include "xalloc.h"
+#include "check_table.h"
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -286,16 +287,6 @@ START_TEST(test_addrlist_unclosed_comment_after_domain_literal_no_leak)
 	}
 }
 END_TEST
-
-/* add_table - register a table-driven test looping over every row */
-static size_t add_table(Suite *s, const char *name, const TTest *t, size_t rows)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_loop_test(tc, t, 0, (int)rows);
-	suite_add_tcase(s, tc);
-	return rows;
-}
 
 int main(void)
 {

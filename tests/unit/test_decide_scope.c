@@ -113,18 +113,10 @@ static void decide_with(enum decide_phase phase, struct sender_match *sm, const 
 {
 	struct msg_facts f;
 
-	memset(&f, 0, sizeof(f));
-	f.phase = phase;
-	f.now = NOW;
-	f.env_from = env_from;
-	f.hdr_from = from;
-	f.rcpts = rcpts;
-	f.nrcpts = n;
-	f.limit_count = fake_count;
+	facts(&f, phase, env_from, from, rcpts, n);
 	f.senders = sm;
 	f.rcpt_addrs = rcpt_addrs;
-	decision_clear(&d);
-	decide(&f, snap, pol, scratch, &d);
+	decide_facts(&f);
 }
 
 /* fresh - the log summary and person of a decision that shares nothing (caller frees) */
@@ -283,18 +275,10 @@ START_TEST(test_anyone_restricted_agrees_with_decide)
 	for (h = 0; h < sizeof(froms) / sizeof(froms[0]); h++)
 	for (p = 0; p < 2; p++)
 	for (internal = 0; internal < 2; internal++) {
-		memset(&f, 0, sizeof(f));
-		f.phase = phases[p];
-		f.now = NOW;
+		facts(&f, phases[p], senders[i], froms[h], two_staff, 2);
 		f.internal = internal;
-		f.env_from = senders[i];
-		f.hdr_from = froms[h];
-		f.rcpts = two_staff;
-		f.nrcpts = 2;
-		f.limit_count = fake_count;
 		any = decide_anyone_restricted(&f, snap, pol, scratch);
-		decision_clear(&d);
-		decide(&f, snap, pol, scratch, &d);
+		decide_facts(&f);
 		ck_assert_msg(any == (d.napplied > 0), "sender %zu from %zu phase %zu internal %d: "
 			      "anyone %d, decide applied %zu", i, h, p, internal, any, d.napplied);
 		n += any;
@@ -302,8 +286,7 @@ START_TEST(test_anyone_restricted_agrees_with_decide)
 		memset(&sm, 0, sizeof(sm));
 		f.senders = &sm;
 		ck_assert_int_eq(decide_anyone_restricted(&f, snap, pol, scratch), any);
-		decision_clear(&d);
-		decide(&f, snap, pol, scratch, &d);
+		decide_facts(&f);
 		ck_assert_str_eq(d.log_summary, want);
 		sender_match_clear(&sm);
 		free(want);
@@ -343,19 +326,11 @@ START_TEST(test_header_mailboxes_capped_per_header)
 
 	rs(r, 2);
 	memset(&sm, 0, sizeof(sm));
-	memset(&f, 0, sizeof(f));
-	f.phase = PHASE_EOM;
-	f.now = NOW;
-	f.env_from = STRANGER;
-	f.hdr_from = within;
+	facts(&f, PHASE_EOM, STRANGER, within, two_staff, 2);
 	f.hdr_sender = beyond;
 	f.hdr_reply_to = within;
-	f.rcpts = two_staff;
-	f.nrcpts = 2;
-	f.limit_count = fake_count;
 	f.senders = &sm;
-	decision_clear(&d);
-	decide(&f, snap, pol, scratch, &d);
+	decide_facts(&f);
 	ck_assert_uint_eq(sm.nhdr, 3 * DECIDE_MAX_HEADER_ADDRS);
 	ck_assert_str_eq(sm.from_first, "u0@x.example");
 	ck_assert_uint_eq(d.napplied, 1);	/* bob (50th) matched; mal (150th) not looked at */
@@ -425,20 +400,13 @@ START_TEST(test_trusted_authres_verifies_header_from)
 		ck_assert_msg(policy_new(cfg, &pol, err, sizeof(err)) == 0, "%s", err);
 	}
 	rs(r, 1);
-	memset(&f, 0, sizeof(f));
-	f.phase = PHASE_CHECK;
-	f.now = NOW;
-	f.env_from = STRANGER;
-	f.hdr_from = "Bob <bob@example.org>";
-	f.rcpts = two_staff;
-	f.nrcpts = 2;
+	facts(&f, PHASE_CHECK, STRANGER, "Bob <bob@example.org>", two_staff, 2);
 	f.auth_results = ar_trusted;
 	f.nauth_results = 1;
-	decide(&f, snap, pol, scratch, &d);
+	decide_facts(&f);
 	ck_assert_int_eq(d.applied[0].unverified, 0);
-	decision_clear(&d);
 	f.auth_results = ar_forged;
-	decide(&f, snap, pol, scratch, &d);
+	decide_facts(&f);
 	ck_assert_int_eq(d.applied[0].unverified, 1);
 }
 END_TEST
