@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* 64 characters: an error quotes at most this much of a key or value, then "..." */
 #define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
 /* file text, and the error after "FILE" */
