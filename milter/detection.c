@@ -10,8 +10,6 @@
  * what changed is handed to the event writer with the event itself.
  */
 #include "detection.h"
-#include "addr.h"
-#include "addrlist.h"
 #include "buf.h"
 #include "detect.h"
 #include "flagcache.h"
@@ -199,37 +197,22 @@ static long long first_user(const struct msg *m, const struct decision *d, int *
 
 /*
  * skip_reason - whether this message counts. The envelope sender and the
- * first From: mailbox come normalised from the end-of-message decision's
- * sender_match; normalised here only when that decision did not get to them.
+ * first From: mailbox are the ones the end-of-message decision normalised
+ * into m->senders (decide.h); detection_eom runs after it, so they are
+ * there, NULL when absent or unparseable.
  */
 static enum detect_skip skip_reason(const struct msg *m)
 {
-	const struct policy *pol = m->view.pol;
-	const struct sender_match *sm = &m->senders;
-	struct strlist froms = STRLIST_INIT;
-	char *own_env = NULL, *own_from = NULL;
 	struct detect_msg dm;
-	enum detect_skip skip;
 
 	memset(&dm, 0, sizeof(dm));
-	if (sm->normalised)
-		dm.env_sender = sm->env.norm;
-	else if (m->env_from && addr_normalise(m->env_from, &pol->addr, &own_env) == ADDR_OK)
-		dm.env_sender = own_env;
-	if (sm->headers_collected)
-		dm.from = sm->from_first;
-	else if (m->has_from && addrlist_parse(buf_cstr((struct buf *)&m->from), 1, &froms) > 0
-		 && addr_normalise(froms.v[0], &pol->addr, &own_from) == ADDR_OK)
-		dm.from = own_from;
-	strlist_free(&froms);
 	dm.internal = m->internal;
+	dm.env_sender = m->senders.env.norm;
+	dm.from = m->senders.from_first;
 	dm.list_id = m->list_id;
 	dm.auto_submitted = m->auto_submitted;
 	dm.precedence = m->precedence;
-	skip = detect_skip_message(&dm, pol);
-	free(own_env);
-	free(own_from);
-	return skip;
+	return detect_skip_message(&dm, m->view.pol);
 }
 
 /* staff_of - the distinct counted staff recipients; 0 when none is staff */

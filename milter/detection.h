@@ -38,7 +38,8 @@ void detection_expire(time_t now);
 /*
  * detection_eom - count one message that reached end of message: fills
  * e's detect, staff and flags columns and its flag writes, and adds the
- * flag header to d while the person's flag is open or escalated.
+ * flag header to d while the person's flag is open or escalated. d is the
+ * end-of-message decision, made with m->senders (which it reads too).
  */
 void detection_eom(const struct msg *m, struct decision *d, time_t now, struct store_event *e);
 /* detection_free - at exit */
