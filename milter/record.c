@@ -3,9 +3,10 @@
  *
  * The decision's own log summary is the body of the line; recipients
  * refused earlier at RCPT are appended, since the end-of-message decision
- * only sees the ones still there. Event lists are written with lib/jsonw,
- * which escapes as Jansson does (and is tested against it); a value that is
- * not valid UTF-8 is stored as "(invalid)" rather than dropped.
+ * only sees the ones still there. Event lists are written with jsonw.c,
+ * whose strings that need escaping are escaped by Jansson (and whose text
+ * is tested against json_dumps); a value that is not valid UTF-8 is stored
+ * as "(invalid)" rather than dropped.
  */
 #include "record.h"
 #include "buf.h"
