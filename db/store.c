@@ -47,6 +47,17 @@ static int migration_find(int n, const char **start, size_t *len)
 	return 0;
 }
 
+int store_library_init(char *err, size_t errlen)
+{
+	int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "DB: cannot configure SQLite: %s", sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
 int store_schema_version(void)
 {
 	const char *p = store_schema_sql;
@@ -107,6 +118,20 @@ int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 	return 0;
 }
 
+int store_step_kept(struct store *st, sqlite3_stmt *stmt, int b, const char *what,
+		    char *err, size_t errlen)
+{
+	int rc = b;
+
+	if (b == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		store_error(st, b != SQLITE_OK ? "cannot bind a value" : what, err, errlen);
+	sqlite3_reset(stmt);	/* kept for the next use: reset and unbound, never finalized */
+	sqlite3_clear_bindings(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_bound(struct store *st, sqlite3_stmt *stmt, int b, char *err, size_t errlen)
 {
 	if (b == SQLITE_OK)
@@ -121,6 +146,13 @@ int store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 	if (s == NULL)
 		return sqlite3_bind_null(stmt, i);
 	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int store_bind_text_held(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
 }
 
 int store_bind_time(sqlite3_stmt *stmt, int i, time_t t)
@@ -232,7 +264,7 @@ int store_open(const char *path, int flags, int busy_ms, struct store **out,
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
 	st->writable = write;
-	if (sqlite3_open_v2(path, &st->db, write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_NOMUTEX | (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY),
 			    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "DB: %s: cannot open: %s", path,
 			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -264,6 +296,8 @@ void store_close(struct store *st)
 	store_rollback(st);
 	sqlite3_finalize(st->event_insert);
 	sqlite3_finalize(st->fingerprints);
+	sqlite3_finalize(st->fp_insert);
+	sqlite3_finalize(st->fp_prune);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

@@ -32,6 +32,12 @@
 
 struct store;
 
+/*
+ * store_library_init - SQLite's process-wide settings, before any store is
+ * opened: no allocation statistics (a global mutex on every allocation of
+ * every connection; nothing here reads them). Returns 0, or -1 with err.
+ */
+int store_library_init(char *err, size_t errlen);
 /* store_schema_version - the newest migration this program knows */
 int store_schema_version(void);
 /*

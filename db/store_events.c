@@ -75,18 +75,18 @@ void store_event_clear(struct store_event *e)
 /* text_or - bind s, or a default when s is NULL (for NOT NULL columns) */
 static int text_or(sqlite3_stmt *stmt, int i, const char *s, const char *dflt)
 {
-	return store_bind_text(stmt, i, s ? s : dflt);
+	return store_bind_text_held(stmt, i, s ? s : dflt);
 }
 
-/* bind_event - the 23 values of one row */
+/* bind_event - the 23 values of one row, held (not copied): e outlives the step */
 static int bind_event(sqlite3_stmt *stmt, const struct store_event *e)
 {
 	int b = 0;
 
 	b |= sqlite3_bind_int64(stmt, 1, (sqlite3_int64)e->at);
 	b |= text_or(stmt, 2, e->queue_id, "NOQUEUE");
-	b |= store_bind_text(stmt, 3, e->message_id);
-	b |= store_bind_text(stmt, 4, e->person);
+	b |= store_bind_text_held(stmt, 3, e->message_id);
+	b |= store_bind_text_held(stmt, 4, e->person);
 	b |= text_or(stmt, 5, e->user_ids, "[]");
 	b |= text_or(stmt, 6, e->restriction_ids, "[]");
 	b |= text_or(stmt, 7, e->actions, "[]");
@@ -96,17 +96,17 @@ static int bind_event(sqlite3_stmt *stmt, const struct store_event *e)
 	b |= sqlite3_bind_int(stmt, 11, e->breach != 0);
 	b |= sqlite3_bind_int(stmt, 12, e->over_limit != 0);
 	b |= sqlite3_bind_int(stmt, 13, e->unverified != 0);
-	b |= store_bind_text(stmt, 14, e->would);
-	b |= store_bind_text(stmt, 15, e->counted_users);
+	b |= store_bind_text_held(stmt, 14, e->would);
+	b |= store_bind_text_held(stmt, 15, e->counted_users);
 	b |= sqlite3_bind_int64(stmt, 16, (sqlite3_int64)e->recipients);
 	b |= sqlite3_bind_int(stmt, 17, e->internal != 0);
 	b |= sqlite3_bind_int(stmt, 18, e->detect != 0);
-	b |= store_bind_text(stmt, 19, e->staff);
-	b |= store_bind_text(stmt, 20, e->effects);
-	b |= store_bind_text(stmt, 21, e->novelty);
+	b |= store_bind_text_held(stmt, 19, e->staff);
+	b |= store_bind_text_held(stmt, 20, e->effects);
+	b |= store_bind_text_held(stmt, 21, e->novelty);
 	b |= e->has_novelty_score ? sqlite3_bind_double(stmt, 22, e->novelty_score)
 				  : sqlite3_bind_null(stmt, 22);
-	b |= store_bind_text(stmt, 23, e->flags);
+	b |= store_bind_text_held(stmt, 23, e->flags);
 	return b;
 }
 
@@ -151,11 +151,11 @@ int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 			store_error(st, "cannot write an event", err, errlen);
 			goto fail_stmt;
 		}
-		sqlite3_reset(stmt);
-		sqlite3_clear_bindings(stmt);
+		sqlite3_reset(stmt);	/* every value is bound again for the next row */
 		if (detection_rows(st, &v[i], sqlite3_last_insert_rowid(st->db), err, errlen) != 0)
-			goto fail;
+			goto fail_stmt;
 	}
+	sqlite3_clear_bindings(stmt);	/* no pointer into the caller's events stays bound */
 	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		store_error(st, "cannot commit events", err, errlen);
 		goto fail;

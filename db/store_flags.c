@@ -152,26 +152,26 @@ int store_flag_apply(struct store *st, const struct store_flag_write *w, long lo
 
 int store_fp_apply(struct store *st, const struct store_fp_write *f, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt = store_prepare(st, FP_INSERT, err, errlen);
+	sqlite3_stmt *stmt;
 	int b = 0;
 
+	stmt = store_prepare_kept(st, &st->fp_insert, FP_INSERT, "cannot prepare keeping a"
+				  " fingerprint", err, errlen);
 	if (!stmt)
 		return -1;
-	b |= store_bind_text(stmt, 1, f->person);
-	b |= store_bind_text(stmt, 2, f->message_id);
+	b |= store_bind_text_held(stmt, 1, f->person);
+	b |= store_bind_text_held(stmt, 2, f->message_id);
 	b |= sqlite3_bind_int64(stmt, 3, (sqlite3_int64)f->at);
-	b |= store_bind_text(stmt, 4, f->data ? f->data : "");
-	if (store_bound(st, stmt, b, err, errlen) != 0
-	    || store_step_done(st, stmt, "cannot keep a fingerprint", err, errlen) != 0)
+	b |= store_bind_text_held(stmt, 4, f->data ? f->data : "");
+	if (store_step_kept(st, stmt, b, "cannot keep a fingerprint", err, errlen) != 0)
 		return -1;
-	stmt = store_prepare(st, FP_PRUNE, err, errlen);
+	stmt = store_prepare_kept(st, &st->fp_prune, FP_PRUNE, "cannot prepare pruning"
+				  " fingerprints", err, errlen);
 	if (!stmt)
 		return -1;
-	b = store_bind_text(stmt, 1, f->person);
+	b = store_bind_text_held(stmt, 1, f->person);
 	b |= sqlite3_bind_int64(stmt, 2, (sqlite3_int64)(f->keep ? f->keep : 50));
-	if (store_bound(st, stmt, b, err, errlen) != 0)
-		return -1;
-	return store_step_done(st, stmt, "cannot prune fingerprints", err, errlen);
+	return store_step_kept(st, stmt, b, "cannot prune fingerprints", err, errlen);
 }
 
 /* finish_rows - the end of a SELECT loop: 0 when done, else -1 with err */

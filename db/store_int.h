@@ -22,6 +22,8 @@ struct store {
 	char audit_head[STORE_HASH_LEN + 1];	/* its hash, "" when none */
 	sqlite3_stmt *event_insert;	/* kept prepared by store_events.c, NULL until used */
 	sqlite3_stmt *fingerprints;	/* kept by store_flags.c: read once per novelty user */
+	sqlite3_stmt *fp_insert;	/* kept by store_flags.c: a fingerprint per file/limit message */
+	sqlite3_stmt *fp_prune;
 };
 
 /* the embedded schema.sql (generated schema_sql.c) */
@@ -37,6 +39,12 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql, char *err, size_t
  */
 sqlite3_stmt *store_prepare_kept(struct store *st, sqlite3_stmt **slot, const char *sql,
 				 const char *what, char *err, size_t errlen);
+/*
+ * store_step_kept - b is the OR of the bind results: step a kept statement that
+ * returns no rows, then reset and unbind it; 0, or -1 with "DB: what: ..."
+ */
+int store_step_kept(struct store *st, sqlite3_stmt *stmt, int b, const char *what,
+		    char *err, size_t errlen);
 /* store_step_done - step a statement that returns no rows, finalize it */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 		    char *err, size_t errlen);
@@ -59,6 +67,8 @@ int store_chain_hash(const char *prev_hash, const struct chain_field *f, char *o
 int store_bound(struct store *st, sqlite3_stmt *stmt, int b, char *err, size_t errlen);
 /* binding: NULL strings and zero times become SQL NULL */
 int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+/* store_bind_text_held - s not copied: it must stay unchanged until the step and reset */
+int store_bind_text_held(sqlite3_stmt *stmt, int i, const char *s);
 int store_bind_time(sqlite3_stmt *stmt, int i, time_t t);
 int store_bind_id(sqlite3_stmt *stmt, int i, long long id);	/* 0 -> NULL */
 
