@@ -42,8 +42,7 @@ void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-/* buf_reserve - make room for n more bytes plus the terminator */
-static void buf_reserve(struct buf *b, size_t n)
+void buf_grow(struct buf *b, size_t n)
 {
 	if (b->data == NULL)
 		buf_init(b);
@@ -67,37 +66,19 @@ static void buf_reserve(struct buf *b, size_t n)
 	}
 }
 
-void buf_append(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-	buf_append(b, s, strlen(s));
-}
-
-void buf_putc(struct buf *b, char c)
-{
-	buf_append(b, &c, 1);
-}
-
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
 	int n;
 
-	buf_reserve(b, 0);
+	buf_grow(b, 0);
 	va_copy(copy, ap);
 	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		abort();	/* a bad format string is a bug */
 	if ((size_t)n >= b->cap - b->len) {
-		buf_reserve(b, (size_t)n);
+		buf_grow(b, (size_t)n);
 		n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	}
 	b->len += (size_t)n;

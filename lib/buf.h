@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;	/* always NUL-terminated once initialised */
@@ -28,9 +29,34 @@ void buf_init(struct buf *b);
 void buf_init_on(struct buf *b, char *space, size_t size);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
-void buf_append(struct buf *b, const void *p, size_t n);
-void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+/* buf_grow - room for n more bytes and the terminator (initialising b if need be) */
+void buf_grow(struct buf *b, size_t n);
+
+/*
+ * Appending is inline, as Postfix's VSTRING_ADDCH: it runs a few hundred
+ * times a message (addresses, JSON, headers) and almost never has to grow.
+ */
+static inline void buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (b->data == NULL || n >= b->cap - b->len)
+		buf_grow(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void buf_puts(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+static inline void buf_putc(struct buf *b, char c)
+{
+	if (b->data == NULL || b->cap - b->len < 2)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
