@@ -264,13 +264,31 @@ char *time_format_local_date(time_t t, char *out, size_t outlen)
 	return out;
 }
 
+/* set by clock_pin: 0 read the environment each time, 1 the real clock, 2 fixed at pinned_time */
+static int pinned;
+static time_t pinned_time;
+
+/* fixed_time - RESTRICT_MILTER_NOW when set and valid: 1 and *t, else 0 */
+static int fixed_time(time_t *t)
+{
+	const char *fixed = getenv("RESTRICT_MILTER_NOW");
+
+	return fixed != NULL && *fixed != '\0' && date_parse(fixed, t, NULL) == 0;
+}
+
+void clock_pin(void)
+{
+	pinned = fixed_time(&pinned_time) ? 2 : 1;
+}
+
 /* clock_now - RESTRICT_MILTER_NOW when set and valid, else the real clock */
 time_t clock_now(void)
 {
-	const char *fixed = getenv("RESTRICT_MILTER_NOW");
 	time_t t;
 
-	if (fixed != NULL && *fixed != '\0' && date_parse(fixed, &t, NULL) == 0)
+	if (pinned == 2)
+		return pinned_time;
+	if (pinned == 0 && fixed_time(&t))
 		return t;
 	return time(NULL);
 }

@@ -42,5 +42,11 @@ char *time_format_local_date(time_t t, char *out, size_t outlen);
  * with date_parse) so tests can run on a fixed clock.
  */
 time_t clock_now(void);
+/*
+ * clock_pin - read RESTRICT_MILTER_NOW once, now, and let every later
+ * clock_now use what it said (getenv walks the environment: the milter asks
+ * the time several times a message). Call before any thread starts.
+ */
+void clock_pin(void);
 
 #endif

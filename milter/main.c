@@ -22,6 +22,8 @@
 #include "reload.h"
 #include "addrlist.h"
 #include "signals.h"
+#include "store.h"
+#include "timeparse.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -150,12 +152,16 @@ int main(int argc, char **argv)
 	struct options o;
 	struct config *cfg;
 	const char *db;
+	char err[256];
 	int fd, rc;
 
 	parse_options(argc, argv, &o);
 	if (o.test)
 		return check_run(o.conf, o.socket, o.db);
 	rules_init();
+	clock_pin();
+	if (store_library_init(err, sizeof(err)) != 0)
+		log_fatal("%s", err);
 	if (signals_block() != 0)
 		return 1;
 	fd = start(&o, &cfg, &db);
