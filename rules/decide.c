@@ -343,17 +343,21 @@ static void apply_restriction(const struct msg_facts *f, const struct policy *po
 	}
 }
 
+/* BEST_INLINE - recipients whose strongest effects are kept without an allocation */
+#define BEST_INLINE 8
+
 void decide(const struct msg_facts *f, const struct snapshot *snap,
 	    const struct policy *pol, struct match_scratch *scratch, struct decision *d)
 {
 	struct writers w;
 	const char *person;
-	enum effect_rank *best;
+	enum effect_rank best_space[BEST_INLINE], *best;
 	size_t i, j, nr;
 	int verified;
 
 	init_rcpts(f, pol, d);
-	best = xcalloc(d->nrcpts ? d->nrcpts : 1, sizeof(*best));
+	memset(best_space, 0, sizeof(best_space));
+	best = d->nrcpts <= BEST_INLINE ? best_space : xcalloc(d->nrcpts, sizeof(*best));
 	if (!f->internal) {
 		writers_find(&w, f, snap, pol, scratch, &d->limit_hits);
 		d->sender_null = w.sender_null;
@@ -369,6 +373,7 @@ void decide(const struct msg_facts *f, const struct snapshot *snap,
 		}
 		writers_free(&w);
 	}
-	free(best);
+	if (best != best_space)
+		free(best);
 	decide_finish(f, pol, snap, d);
 }

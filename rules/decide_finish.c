@@ -139,11 +139,12 @@ static void recipient_changes(const struct policy *pol, struct decision *d, stru
 static void tag_headers(const struct policy *pol, const struct snapshot *snap,
 			struct decision *d, const struct strlist *orig)
 {
+	char name_space[128], value_space[256];
 	struct buf name, value;
 	size_t i, nr, k;
 
-	buf_init(&name);
-	buf_init(&value);
+	buf_init_on(&name, name_space, sizeof(name_space));
+	buf_init_on(&value, value_space, sizeof(value_space));
 	for (i = 0; i < d->napplied; i++) {
 		const struct applied *a = &d->applied[i];
 		if (a->trial || !a->tag)
@@ -203,11 +204,12 @@ static void count_for_limits(struct decision *d)
 /* log_summary - ids, actions, matched kinds and outcomes; never names or reasons */
 static void log_summary(const struct msg_facts *f, struct decision *d, int nofiling)
 {
+	char space[512];
 	struct buf b;
 	size_t i;
 
-	/* buf_puts rather than one printf per item: this runs for every decision */
-	buf_init(&b);
+	/* buf_puts rather than one printf per item, on the stack: this runs for every decision */
+	buf_init_on(&b, space, sizeof(space));
 	buf_puts(&b, "verdict=");
 	buf_puts(&b, verdict_name(d->verdict));
 	if (f->internal)

@@ -52,10 +52,13 @@ struct sender_ref {
 	struct sender *who;
 };
 
+/* SENDERS_INLINE - senders held without an allocation: envelope, From:, Sender:, Reply-To: and more */
+#define SENDERS_INLINE 8
 /* the addresses checked, in SPEC's order, the envelope's first */
 struct senders {
-	struct sender_ref *v;		/* owned array; the strings are not */
+	struct sender_ref *v;		/* space, or an owned array; the strings are not owned */
 	size_t n;
+	struct sender_ref space[SENDERS_INLINE];
 };
 
 /* who is writing: the senders, the people they match (decide_senders.c) */

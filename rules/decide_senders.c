@@ -124,14 +124,15 @@ static void hdr_collect(const struct msg_facts *f, const struct addr_opts *o, st
 static void collect_senders(const struct msg_facts *f, const struct addr_opts *o,
 			    struct sender_match *sm, struct senders *s, int *sender_null)
 {
-	size_t i;
+	size_t i, n;
 
 	if (f->env_from != NULL)
 		env_normalise(f->env_from, o, sm);
 	*sender_null = f->env_from == NULL || sm->result == ADDR_NULL;
 	if (f->phase != PHASE_RCPT)
 		hdr_collect(f, o, sm);
-	s->v = xcalloc(1 + (f->phase != PHASE_RCPT ? sm->nhdr : 0), sizeof(*s->v));
+	n = 1 + (f->phase != PHASE_RCPT ? sm->nhdr : 0);
+	s->v = n <= SENDERS_INLINE ? s->space : xcalloc(n, sizeof(*s->v));
 	s->n = 0;
 	if (f->env_from && sm->result == ADDR_OK) {
 		s->v[s->n].addr = sm->env.norm;
@@ -209,7 +210,8 @@ void writers_find(struct writers *w, const struct msg_facts *f, const struct sna
 
 void writers_free(struct writers *w)
 {
-	free(w->s.v);
+	if (w->s.v != w->s.space)
+		free(w->s.v);
 	w->s.v = NULL;
 	sender_match_clear(&w->own);
 }
