@@ -146,7 +146,14 @@ static int addr_atext(unsigned char c)
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
 		return 1;
-	return c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+	switch (c) {	/* RFC 5322 atext specials, and the dot of a dot-atom */
+	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+	case '-': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
+	case '|': case '}': case '~': case '.':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* addr_lower - lower-case ASCII letters in place */
@@ -264,7 +271,7 @@ static int addr_srs_unwrap(struct addr_parts *p)
 {
 	const char *s = p->local.data, *fwd, *rest;
 
-	if (p->quoted || p->local.len < 5)
+	if (p->quoted || p->local.len < 5 || (s[0] != 'S' && s[0] != 's'))
 		return 0;
 	if (strncasecmp(s, "SRS0", 4) == 0)
 		return addr_srs0_body(s + 4, p);
@@ -285,8 +292,8 @@ static int addr_batv_unwrap(struct addr_parts *p)
 	const char *s = p->local.data, *tag, *end;
 	size_t i, skip;
 
-	if (p->quoted)
-		return 0;
+	if (p->quoted || ((s[0] | 0x20) != 'p' && (s[0] | 0x20) != 'b'))
+		return 0;	/* neither prvs= nor btv1== */
 	if (strncasecmp(s, "prvs=", 5) == 0) {
 		tag = s + 5;
 		end = strchr(tag, '=');
@@ -314,13 +321,11 @@ static void addr_subaddr_strip(struct addr_parts *p, const char *seps)
 {
 	size_t i;
 
-	if (p->quoted || seps == NULL || *seps == '\0')
+	if (p->quoted || seps == NULL || *seps == '\0' || p->local.len < 2)
 		return;
-	for (i = 1; i < p->local.len; i++)
-		if (strchr(seps, p->local.data[i]) != NULL) {
-			addr_buf_keep(&p->local, 0, i);
-			return;
-		}
+	i = 1 + strcspn(p->local.data + 1, seps);	/* unquoted: no NUL inside */
+	if (i < p->local.len)
+		addr_buf_keep(&p->local, 0, i);
 }
 
 /* domain_check - out holds lower-case LDH labels, none empty, within DOMAIN_MAX */
