@@ -220,33 +220,62 @@ static void first_value(struct msg *m, char **slot, const char *value)
 		*slot = xstrdup(value);
 }
 
+/* is - name equals want, any case (want's first letter already matched) */
+static int is(const char *name, const char *want)
+{
+	return strcasecmp(name, want) == 0;
+}
+
 void mctx_header(struct msg *m, const char *prefix, const char *name, const char *value)
 {
-	if (header_name_has_prefix(name, prefix))
+	if (header_name_has_prefix(name, prefix)) {
 		count_prefixed(m, name);
-	else if (strcasecmp(name, "From") == 0)
-		join(m, &m->from, &m->has_from, value);
-	else if (strcasecmp(name, "Sender") == 0)
-		join(m, &m->sender, &m->has_sender, value);
-	else if (strcasecmp(name, "Reply-To") == 0)
-		join(m, &m->reply_to, &m->has_reply_to, value);
-	else if (strcasecmp(name, "Subject") == 0)
-		first_value(m, &m->subject, value);
-	else if (strcasecmp(name, "Message-ID") == 0)
-		first_value(m, &m->message_id, value);
-	else if (strcasecmp(name, "List-Id") == 0)
-		first_value(m, &m->list_id, value);
-	else if (strcasecmp(name, "Auto-Submitted") == 0)
-		first_value(m, &m->auto_submitted, value);
-	else if (strcasecmp(name, "Precedence") == 0)
-		first_value(m, &m->precedence, value);
-	else if (strcasecmp(name, "Content-Type") == 0)
-		first_value(m, &m->content_type, value);
-	else if (strcasecmp(name, "Content-Transfer-Encoding") == 0)
-		first_value(m, &m->cte, value);
-	else if (strcasecmp(name, "Authentication-Results") == 0
-		 && m->auth_results.n < MCTX_AUTHRES_MAX && keep(m, strlen(value)))
-		strlist_add(&m->auth_results, value);
+		return;
+	}
+	/* by first letter: every header of every message comes through here */
+	switch (name[0] | 0x20) {
+	case 'f':
+		if (is(name, "From"))
+			join(m, &m->from, &m->has_from, value);
+		break;
+	case 's':
+		if (is(name, "Sender"))
+			join(m, &m->sender, &m->has_sender, value);
+		else if (is(name, "Subject"))
+			first_value(m, &m->subject, value);
+		break;
+	case 'r':
+		if (is(name, "Reply-To"))
+			join(m, &m->reply_to, &m->has_reply_to, value);
+		break;
+	case 'm':
+		if (is(name, "Message-ID"))
+			first_value(m, &m->message_id, value);
+		break;
+	case 'l':
+		if (is(name, "List-Id"))
+			first_value(m, &m->list_id, value);
+		break;
+	case 'a':
+		if (is(name, "Auto-Submitted"))
+			first_value(m, &m->auto_submitted, value);
+		else if (is(name, "Authentication-Results") && m->auth_results.n < MCTX_AUTHRES_MAX
+			 && keep(m, strlen(value)))
+			strlist_add(&m->auth_results, value);
+		break;
+	case 'p':
+		if (is(name, "Precedence"))
+			first_value(m, &m->precedence, value);
+		break;
+	case 'c':
+		if (is(name, "Content-Type"))
+			first_value(m, &m->content_type, value);
+		else if (is(name, "Content-Transfer-Encoding"))
+			first_value(m, &m->cte, value);
+		break;
+	default:
+		break;
+	}
 }
 
 int mctx_body(struct msg *m, const unsigned char *chunk, size_t len, size_t max)
