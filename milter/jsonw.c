@@ -14,7 +14,8 @@
 
 void jsonw_init(struct jsonw *w)
 {
-	buf_init(&w->b);
+	/* most texts fit: jsonw_finish then makes the one allocation, of the right size */
+	buf_init_on(&w->b, w->space, sizeof(w->space));
 	w->depth = 0;
 	w->after_key = 0;
 	w->has_item[0] = 0;

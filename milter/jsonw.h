@@ -24,8 +24,13 @@
 /* JSONW_DEPTH_MAX - nesting the writer tracks; deeper opens are a bug (abort) */
 #define JSONW_DEPTH_MAX 16
 
+/* JSONW_SPACE - text built in the writer itself before it moves to the heap */
+#define JSONW_SPACE 256
+
+/* never copied by assignment: b may point into space */
 struct jsonw {
 	struct buf b;
+	char space[JSONW_SPACE];
 	int depth;
 	int after_key;			/* a key was written: no comma before its value */
 	unsigned char has_item[JSONW_DEPTH_MAX];
