@@ -4,6 +4,7 @@
  * missing context never lets mail through: it tempfails.
  */
 #include "callbacks.h"
+#include "apply.h"
 #include "log.h"
 #include "mctx.h"
 #include "message.h"
@@ -39,6 +40,7 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	c->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
 	c->addrcpt_par = (f0 & SMFIF_ADDRCPT_PAR) != 0;
 	c->nr_conn = (f1 & SMFIP_NR_CONN) != 0;
+	c->nr_mail = (f1 & SMFIP_NR_MAIL) != 0;
 	c->nr_hdr = (f1 & SMFIP_NR_HDR) != 0;
 	c->skip = (f1 & SMFIP_SKIP) != 0;
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
@@ -72,23 +74,29 @@ static sfsistat cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	return c->nr_conn ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
-/* cb_envfrom - a new message */
+/*
+ * cb_envfrom - a new message. Not answered when SMFIP_NR_MAIL was agreed
+ * (libmilter would drop a refusal there): a message message_envfrom
+ * tempfails is left inactive, and cb_envrcpt tempfails its recipients.
+ */
 static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = CONN(ctx);
+	sfsistat rc;
 
 	if (c == NULL || argv == NULL || argv[0] == NULL)
-		return SMFIS_TEMPFAIL;
-	return message_envfrom(ctx, c, argv[0]);
+		return SMFIS_TEMPFAIL;	/* no message started: every RCPT tempfails too */
+	rc = message_envfrom(ctx, c, argv[0]);
+	return c->nr_mail ? SMFIS_NOREPLY : rc;
 }
 
-/* cb_envrcpt - one recipient, decided at once */
+/* cb_envrcpt - one recipient, decided at once; none without a message (see cb_envfrom) */
 static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = CONN(ctx);
 
 	if (c == NULL || !c->msg.active || argv == NULL || argv[0] == NULL)
-		return SMFIS_TEMPFAIL;
+		return apply_tempfail(ctx, NULL);
 	return message_rcpt(ctx, c, argv[0]);
 }
 

@@ -11,8 +11,12 @@
 #define CALLBACKS_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT \
 			   | SMFIF_QUARANTINE)
 /*
- * the steps we skip or do not answer. Never SMFIP_NR_RCPT (it would turn
- * RCPT refusals into accepts) nor SMFIP_NR_MAIL (MAIL FROM may tempfail).
+ * the steps we skip or do not answer. Never SMFIP_NR_RCPT: libmilter turns
+ * a refusal of a no-reply step into "no reply", which accepts. MAIL FROM is
+ * not answered (SMFIP_NR_MAIL): it never refuses. When OnDatabaseError
+ * says tempfail, the message is left inactive there and every RCPT of it
+ * is tempfailed instead; the client sees the same 451 one step later and
+ * every message saves a round trip.
  */
 /*
  * The body step is taken (novelty needs the text of file and limit mail)
@@ -20,7 +24,8 @@
  * SMFIS_SKIP, so it costs one round trip and no more.
  */
 #define CALLBACKS_STEPS (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_SKIP \
-			 | SMFIP_NOEOH | SMFIP_NR_CONN | SMFIP_NR_HDR | SMFIP_HDR_LEADSPC)
+			 | SMFIP_NOEOH | SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR \
+			 | SMFIP_HDR_LEADSPC)
 /*
  * Over TCP the DATA step is answered. Postfix writes the DATA macros from
  * smtpd and then, with no reply to wait for, the headers and body from

@@ -84,7 +84,7 @@ struct conn {
 	char *client_addr;		/* textual IP, NULL when unknown */
 	int leadspc;			/* SMFIP_HDR_LEADSPC negotiated */
 	int addrcpt_par;		/* SMFIF_ADDRCPT_PAR negotiated */
-	int nr_conn, nr_hdr;		/* no reply expected at connect, header */
+	int nr_conn, nr_mail, nr_hdr;	/* no reply expected at connect, MAIL FROM, header */
 	int skip;			/* SMFIP_SKIP: the MTA understands SMFIS_SKIP */
 	struct match_scratch *scratch;	/* this connection's PCRE2 match data */
 	struct msg msg;

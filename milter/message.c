@@ -38,6 +38,8 @@ sfsistat message_envfrom(SMFICTX *ctx, struct conn *c, const char *env_from)
 	log_warn("%s: verdict=tempfail database=unavailable (OnDatabaseError tempfail)",
 		 m->queue_id ? m->queue_id : "NOQUEUE");
 	m->active = 0;	/* nothing to record at reset: the line above is the record */
+	if (c->nr_mail)
+		return SMFIS_TEMPFAIL;	/* not answered: cb_envrcpt tempfails each RCPT */
 	return apply_tempfail(ctx, NULL);
 }
 

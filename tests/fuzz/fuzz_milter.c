@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define OPT_LEADSPC	0x01	/* the MTA offers SMFIP_HDR_LEADSPC */
 #define OPT_RCPT_PAR	0x02	/* ... SMFIF_ADDRCPT_PAR */
 #define OPT_SYMLIST	0x04	/* ... SMFIF_SETSYMLIST */
-#define OPT_NR_HDR	0x08	/* ... SMFIP_NR_HDR */
+#define OPT_NR_HDR	0x08	/* ... SMFIP_NR_HDR and SMFIP_NR_MAIL */
 #define OPT_SKIP	0x10	/* ... SMFIP_SKIP */
 #define OPT_HEALTH	0x60	/* view health: 0, 1 ok, 2 OnDatabaseError accept, 3 tempfail */
 #define OPT_MINIMAL	0x80	/* the second world: HeaderDetail minimal, another prefix */
@@ -152,6 +152,7 @@ struct drive {
 	struct smfiDesc *desc;
 	SMFICTX ctx;
 	unsigned opts;
+	int nr_mail;		/* SMFIP_NR_MAIL negotiated: MAIL FROM is never answered */
 	int open;			/* negotiated and connected */
 	int in_msg;			/* MAIL FROM answered CONTINUE */
 	const char *prefix;
@@ -168,15 +169,17 @@ static void conn_open(struct drive *d, const char *ip)
 	f1 = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH | SMFIP_NR_CONN;
 	f0 |= (d->opts & OPT_RCPT_PAR ? SMFIF_ADDRCPT_PAR : 0)
 	      | (d->opts & OPT_SYMLIST ? SMFIF_SETSYMLIST : 0);
-	f1 |= (d->opts & OPT_LEADSPC ? SMFIP_HDR_LEADSPC : 0) | (d->opts & OPT_NR_HDR ? SMFIP_NR_HDR : 0)
+	f1 |= (d->opts & OPT_LEADSPC ? SMFIP_HDR_LEADSPC : 0)
+	      | (d->opts & OPT_NR_HDR ? SMFIP_NR_HDR | SMFIP_NR_MAIL : 0)
 	      | (d->opts & OPT_SKIP ? SMFIP_SKIP : 0);
 	d->ctx.in_negotiate = 1;
 	rc = d->desc->xxfi_negotiate(&d->ctx, f0, f1, 0, 0, &p0, &p1, &p2, &p3);
 	d->ctx.in_negotiate = 0;
 	if (rc != SMFIS_CONTINUE)
 		fake_fail("negotiate refused actions the MTA offers");
-	if ((p0 & ~f0) || (p1 & ~f1) || (p1 & SMFIP_NR_RCPT) || (p1 & SMFIP_NR_MAIL))
-		fake_fail("negotiated 0x%lx/0x%lx beyond 0x%lx/0x%lx or NR_RCPT/NR_MAIL", p0, p1, f0, f1);
+	if ((p0 & ~f0) || (p1 & ~f1) || (p1 & SMFIP_NR_RCPT))
+		fake_fail("negotiated 0x%lx/0x%lx beyond 0x%lx/0x%lx or NR_RCPT", p0, p1, f0, f1);
+	d->nr_mail = (p1 & SMFIP_NR_MAIL) != 0;
 	memset(&a, 0, sizeof(a));
 	if (inet_pton(AF_INET, ip, &a.v4.sin_addr) == 1) {
 		a.v4.sin_family = AF_INET;
@@ -247,7 +250,9 @@ static void event(struct drive *d, char op, const char *arg)
 		fake_ctx_new_message(&d->ctx);
 		rc = d->desc->xxfi_envfrom(&d->ctx, argv);
 		fake_check_verdict(&d->ctx, rc, "MAIL FROM");
-		d->in_msg = rc == SMFIS_CONTINUE;
+		if (d->nr_mail && rc != SMFIS_NOREPLY)	/* libmilter would drop it: an accept */
+			fake_fail("MAIL FROM answered %d after SMFIP_NR_MAIL", (int)rc);
+		d->in_msg = rc == SMFIS_CONTINUE || rc == SMFIS_NOREPLY;
 		break;
 	case 'R':
 		rc = d->desc->xxfi_envrcpt(&d->ctx, argv);

@@ -1,6 +1,7 @@
 -- t-db-error-after-max-age: when the store cannot be read the last good
 -- snapshot is enforced for SnapshotMaxAge, then OnDatabaseError answers
--- (tempfail here; accept in a second daemon); the database is reopened
+-- (tempfail here, at each RCPT: MAIL FROM is never answered; accept in a
+-- second daemon); the database is reopened
 -- when the file is replaced; a newer schema keeps the snapshot, logged once.
 -- conf: SnapshotMaxAge 2s
 -- conf: OnDatabaseError tempfail
@@ -24,7 +25,13 @@ run(function()
 	ok(log_count("enforcing the last good snapshot") == 1, "failure logged once")
 	mt.sleep(2.2)
 	r = send(c, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" } })
-	is(r.mail, SMFIR_REPLYCODE, "older than SnapshotMaxAge, OnDatabaseError tempfail: MAIL FROM tempfailed")
+	is(r.mail, SMFIR_CONTINUE, "older than SnapshotMaxAge: MAIL FROM not answered (SMFIP_NR_MAIL)")
+	is(r.rcpt[1], SMFIR_REPLYCODE, "OnDatabaseError tempfail: the restricted sender's RCPT tempfailed")
+	r = send(c, { from = "<anyone@example.net>", rcpts = { "<alice@staff.example>", "<bob@staff.example>" } })
+	is(r.rcpt[1], SMFIR_REPLYCODE, "OnDatabaseError tempfail: anyone's RCPT tempfailed")
+	is(r.rcpt[2], SMFIR_REPLYCODE, "OnDatabaseError tempfail: every RCPT of the message")
+	is(r.eom, nil, "OnDatabaseError tempfail: no recipient left, no end of message")
+	ok(log_count("verdict=tempfail database=unavailable") == 2, "one log line per tempfailed message")
 	local c2 = mt.connect(sock2, 100, 0.05)
 	must(mt.conninfo(c2, "client.example", "192.0.2.10"), "conninfo 2")
 	r = send(c2, { from = "<bob@example.org>", rcpts = { "<alice@staff.example>" },

@@ -1,6 +1,7 @@
 -- t-protocol-negotiation: only the steps and actions used are negotiated;
--- never SMFIP_NR_RCPT (it would turn RCPT refusals into accepts) nor a
--- no-reply MAIL FROM; an MTA without the needed actions is refused. The
+-- never SMFIP_NR_RCPT (it would turn RCPT refusals into accepts); MAIL FROM,
+-- which never refuses, is not answered; an MTA without the needed actions
+-- is refused. The
 -- body step is taken, answered SKIP at once for mail no file or limit
 -- restriction applies to.
 dofile(lib)
@@ -8,11 +9,11 @@ run(function()
 	start()
 	local c = connect(nil, true)
 	ok(not mt.test_option(c, SMFIP_NR_RCPT), "never SMFIP_NR_RCPT")
-	ok(not mt.test_option(c, SMFIP_NR_MAIL), "never SMFIP_NR_MAIL")
 	ok(not mt.test_option(c, SMFIP_NR_EOH) or mt.test_option(c, SMFIP_NOEOH), "no EOH step at all")
 	for _, s in ipairs({ { SMFIP_NOHELO, "NOHELO" }, { SMFIP_NOUNKNOWN, "NOUNKNOWN" },
 			{ SMFIP_NODATA, "NODATA" }, { SMFIP_SKIP, "SKIP" }, { SMFIP_NOEOH, "NOEOH" },
-			{ SMFIP_NR_HDR, "NR_HDR" }, { SMFIP_NR_CONN, "NR_CONN" }, { SMFIP_HDR_LEADSPC, "HDR_LEADSPC" } }) do
+			{ SMFIP_NR_HDR, "NR_HDR" }, { SMFIP_NR_CONN, "NR_CONN" }, { SMFIP_NR_MAIL, "NR_MAIL" },
+			{ SMFIP_HDR_LEADSPC, "HDR_LEADSPC" } }) do
 		ok(mt.test_option(c, s[1]), "step negotiated: " .. s[2])
 	end
 	ok(not mt.test_option(c, SMFIP_NOHDRS), "headers are needed")
@@ -39,11 +40,13 @@ run(function()
 		SMFIF_ADDHDRS + SMFIF_CHGHDRS + SMFIF_ADDRCPT + SMFIF_DELRCPT + SMFIF_QUARANTINE),
 		"negotiate (limited)")
 	ok(not mt.test_option(c2, SMFIP_NR_HDR), "NR_HDR not requested when not offered")
+	ok(not mt.test_option(c2, SMFIP_NR_MAIL), "NR_MAIL not requested when not offered")
 	ok(not mt.test_option(c2, SMFIP_HDR_LEADSPC), "HDR_LEADSPC not requested when not offered")
 	ok(not mt.test_action(c2, SMFIF_ADDRCPT_PAR), "ADDRCPT_PAR not requested when not offered")
 	must(mt.conninfo(c2, "client.example", "192.0.2.10"), "conninfo")
 	local r = send(c2, { from = "<a@example.net>", rcpts = { "<alice@staff.example>" },
 		headers = hdrs("a@example.net") })
+	is(r.mail, SMFIR_CONTINUE, "MAIL FROM answered when the MTA expects a reply")
 	is(r.eom, SMFIR_ACCEPT, "a message through the limited negotiation")
 	mt.disconnect(c2)
 
