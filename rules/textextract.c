@@ -81,11 +81,9 @@ static size_t nesting_cut(const char *raw, size_t len)
 	return len;
 }
 
-/* append_capped - add s to b, at most up to max bytes in all */
-static void append_capped(struct walk *w, struct buf *b, const char *s)
+/* append_capped - add s/n to b, at most up to max bytes in all */
+static void append_capped(struct walk *w, struct buf *b, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	if (b->len > 0)
 		buf_puts(b, "\n\n");
 	if (b->len + n > w->max) {
@@ -133,7 +131,7 @@ static void leaf(struct walk *w, GMimeObject *o)
 		if (t == NULL)
 			return;
 		h = texthtml_to_text(t, strlen(t), w->max);
-		append_capped(w, &w->html, h);
+		append_capped(w, &w->html, h, strlen(h));
 		free(h);
 	} else if (ct == NULL || g_mime_content_type_is_type(ct, "text", "plain")) {
 		if (w->plain.len >= w->max)
@@ -141,7 +139,7 @@ static void leaf(struct walk *w, GMimeObject *o)
 		t = part_text((GMimeTextPart *)o);
 		if (t == NULL)
 			return;
-		append_capped(w, &w->plain, t);
+		append_capped(w, &w->plain, t, strlen(t));
 	} else {
 		return;			/* text/calendar, text/csv, ...: not prose */
 	}
@@ -181,7 +179,7 @@ static void alternative(struct walk *w, GMimeMultipart *mp, unsigned depth)
 	}
 	if (chosen >= 0) {
 		struct buf *from = html ? &sub[chosen].html : &sub[chosen].plain;
-		append_capped(w, html ? &w->html : &w->plain, from->data);
+		append_capped(w, html ? &w->html : &w->plain, from->data, strlen(from->data));
 		w->truncated |= sub[chosen].truncated;
 	}
 	for (i = 0; i < n; i++) {
@@ -232,6 +230,16 @@ static void finish(struct walk *w, struct textextract *out)
 	out->truncated |= w->truncated;
 }
 
+/* walk_init - an empty walk with its cap, and out cleared */
+static void walk_init(struct walk *w, size_t max_out, struct textextract *out)
+{
+	memset(out, 0, sizeof(*out));
+	memset(w, 0, sizeof(*w));
+	buf_init(&w->plain);
+	buf_init(&w->html);
+	w->max = max_out ? max_out : TEXTEXTRACT_MAX_OUT;
+}
+
 int textextract_message(const char *raw, size_t len, size_t max_out, struct textextract *out)
 {
 	struct walk w;
@@ -241,11 +249,7 @@ int textextract_message(const char *raw, size_t len, size_t max_out, struct text
 	size_t cut = nesting_cut(raw, len);
 
 	rules_init();
-	memset(out, 0, sizeof(*out));
-	memset(&w, 0, sizeof(w));
-	buf_init(&w.plain);
-	buf_init(&w.html);
-	w.max = max_out ? max_out : TEXTEXTRACT_MAX_OUT;
+	walk_init(&w, max_out, out);
 	out->truncated = cut < len;
 	stream = g_mime_stream_mem_new_with_buffer(raw, cut);
 	parser = g_mime_parser_new_with_stream(stream);
@@ -262,22 +266,96 @@ int textextract_message(const char *raw, size_t len, size_t max_out, struct text
 	return msg != NULL ? 0 : -1;
 }
 
-/* put_header - "Name: value\r\n" with CR, LF and NUL in value made spaces */
+/* put_value - value with CR and LF made spaces (a header value on one line) */
+static void put_value(struct buf *b, const char *value)
+{
+	for (; *value; value++)
+		buf_putc(b, *value == '\r' || *value == '\n' ? ' ' : *value);
+}
+
+/* put_header - "Name: value\r\n", the value on one line */
 static void put_header(struct buf *b, const char *name, const char *value)
 {
 	buf_puts(b, name);
 	buf_puts(b, ": ");
-	for (; *value; value++)
-		buf_putc(b, *value == '\r' || *value == '\n' ? ' ' : *value);
+	put_value(b, value);
 	buf_puts(b, "\r\n");
+}
+
+/* plain_type - Content-Type absent or text/plain, charset us-ascii or utf-8 (*utf8) and nothing else */
+static int plain_type(const char *content_type, int *utf8)
+{
+	GMimeContentType *ct;
+	const char *charset;
+	struct buf v;
+	int plain;
+
+	*utf8 = 0;
+	if (content_type == NULL)
+		return 1;	/* RFC 2045: text/plain; charset=us-ascii */
+	buf_init(&v);
+	put_value(&v, content_type);	/* as textextract_body hands it to GMime */
+	ct = g_mime_content_type_parse(NULL, buf_cstr(&v));
+	buf_free(&v);
+	if (ct == NULL)
+		return 0;
+	charset = g_mime_content_type_get_parameter(ct, "charset");
+	plain = g_mime_content_type_is_type(ct, "text", "plain")
+		&& g_mime_param_list_length(g_mime_content_type_get_parameters(ct))
+		   == (charset != NULL ? 1 : 0)
+		&& (charset == NULL || g_ascii_strcasecmp(charset, "us-ascii") == 0
+		    || (*utf8 = g_ascii_strcasecmp(charset, "utf-8") == 0
+				|| g_ascii_strcasecmp(charset, "utf8") == 0));
+	g_object_unref(ct);
+	return plain;
+}
+
+/* ascii - every byte below 0x80 */
+static int ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+int textextract_body_is_plain(const char *content_type, const char *cte, const char *body,
+			      size_t len)
+{
+	GMimeContentEncoding e;
+	size_t n = strnlen(body, len);	/* GMime's text ends at a NUL too */
+	int utf8;
+
+	rules_init();
+	if (cte != NULL) {
+		e = g_mime_content_encoding_from_string(cte);
+		if (e != GMIME_CONTENT_ENCODING_7BIT && e != GMIME_CONTENT_ENCODING_8BIT
+		    && e != GMIME_CONTENT_ENCODING_BINARY)
+			return 0;	/* base64, quoted-printable, uuencode or unknown */
+	}
+	if (!plain_type(content_type, &utf8))
+		return 0;
+	return utf8 ? g_utf8_validate(body, (gssize)n, NULL) : ascii(body, n);
 }
 
 int textextract_body(const char *content_type, const char *cte, const char *body, size_t len,
 		     size_t max_out, struct textextract *out)
 {
+	struct walk w;
 	struct buf m;
 	int rc;
 
+	if (textextract_body_is_plain(content_type, cte, body, len)) {
+		/* GMime would hand the body over as it is: skip its parser and converters */
+		walk_init(&w, max_out, out);
+		append_capped(&w, &w.plain, body, strnlen(body, len));
+		finish(&w, out);
+		buf_free(&w.plain);
+		buf_free(&w.html);
+		return 0;
+	}
 	buf_init(&m);
 	put_header(&m, "MIME-Version", "1.0");
 	if (content_type != NULL)

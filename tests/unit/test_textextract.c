@@ -197,6 +197,116 @@ START_TEST(test_textextract_body_with_separate_headers)
 }
 END_TEST
 
+/*
+ * plain bodies: textextract_body takes a plain body as it is; the same
+ * message through GMime (textextract_message) must give the same text,
+ * quoted text and flags, for every body under every header pair, with the
+ * default cap and a small one that cuts inside a UTF-8 sequence.
+ */
+struct plain_headers {
+	const char *ct, *cte;
+	int fast;		/* taken as it is when the body is ASCII */
+	int utf8;		/* ... and when it is valid UTF-8 */
+};
+
+static const struct plain_headers plain_headers[] = {
+	{ NULL, NULL, 1, 0 },
+	{ "text/plain", NULL, 1, 0 },
+	{ "text/plain; charset=utf-8", NULL, 1, 1 },
+	{ "TEXT/Plain; Charset=\"UTF-8\"", "8bit", 1, 1 },
+	{ "text/plain;\r\n\tcharset=us-ascii", " 7BIT ", 1, 0 },
+	{ "text/plain; charset=utf8", "binary", 1, 1 },
+	{ "text/plain; charset=iso-8859-1", NULL, 0, 0 },
+	{ "text/plain; format=flowed", NULL, 0, 0 },
+	{ "text/plain; charset=utf-8; format=flowed", NULL, 0, 0 },
+	{ "text/html; charset=utf-8", NULL, 0, 0 },
+	{ "multipart/mixed; boundary=x", NULL, 0, 0 },
+	{ "text/plain; charset=utf-8", "base64", 0, 0 },
+	{ "text/plain; charset=utf-8", "quoted-printable", 0, 0 },
+	{ "text/plain", "x-unknown", 0, 0 },
+	{ "garbage;;;", NULL, 0, 0 },
+};
+
+struct plain_body {
+	const char *text;
+	size_t len;		/* 0: strlen */
+	int ascii, utf8;
+};
+
+#define LONG_UTF8 "0123456789012345678901234567890123456\xc3\xbc\xc3\xbc tail words here\r\n"
+static const struct plain_body plain_bodies[] = {
+	{ "Hello.\r\n", 0, 1, 1 },
+	{ "", 0, 1, 1 },
+	{ "I am still waiting.\r\n\r\nOn Mon, 1 Dec 2026, Alice wrote:\r\n> Thank you.\r\n"
+	  "> We will reply.\r\n\r\nRegards,\r\nBob\r\n-- \r\nBob's signature\r\n", 0, 1, 1 },
+	{ "line one\nline two\n\n> quoted\n", 0, 1, 1 },
+	{ "Gr\xc3\xbc\xc3\x9f" "e aus M\xc3\xbcnchen, keine Antwort \xe2\x98\xb9\r\n", 0, 0, 1 },
+	{ "before\0after\r\n", 14, 1, 1 },
+	{ "From me to you\r\n.\r\n..dots\r\n", 0, 1, 1 },
+	{ "  indented\t\r\n\r\n\r\n", 0, 1, 1 },
+	{ "a\rb\r", 0, 1, 1 },
+	{ "caf\xe9 in latin-1\r\n", 0, 0, 0 },
+	{ LONG_UTF8, 0, 0, 1 },
+	{ "--\r\nonly a signature\r\n", 0, 1, 1 },
+	{ "no newline at the end", 0, 1, 1 },
+};
+
+START_TEST(test_textextract_plain_body_as_gmime)
+{
+	const struct plain_headers *h = &plain_headers[_i];
+	static const size_t caps[] = { 0, 40 };
+	size_t b, k, len, i;
+	int fast = 0;
+
+	for (b = 0; b < N_ELEM(plain_bodies); b++)
+	for (k = 0; k < N_ELEM(caps); k++) {
+		const struct plain_body *pb = &plain_bodies[b];
+		struct textextract viabody, viagmime;
+		struct buf m;
+		int want, rc1, rc2;
+
+		len = pb->len ? pb->len : strlen(pb->text);
+		want = h->fast && (pb->ascii || (h->utf8 && pb->utf8));
+		ck_assert_msg(textextract_body_is_plain(h->ct, h->cte, pb->text, len) == want,
+			      "headers %d body %zu: is_plain should be %d", _i, b, want);
+		fast += want;
+		buf_init(&m);
+		buf_puts(&m, "MIME-Version: 1.0\r\n");
+		if (h->ct) {
+			buf_puts(&m, "Content-Type: ");
+			for (i = 0; h->ct[i]; i++)
+				buf_putc(&m, h->ct[i] == '\r' || h->ct[i] == '\n' ? ' ' : h->ct[i]);
+			buf_puts(&m, "\r\n");
+		}
+		if (h->cte) {
+			buf_puts(&m, "Content-Transfer-Encoding: ");
+			buf_puts(&m, h->cte);
+			buf_puts(&m, "\r\n");
+		}
+		buf_puts(&m, "\r\n");
+		buf_append(&m, pb->text, len);
+		rc1 = textextract_body(h->ct, h->cte, pb->text, len, caps[k], &viabody);
+		rc2 = textextract_message(m.data, m.len, caps[k], &viagmime);
+		ck_assert_msg(rc1 == rc2, "headers %d body %zu cap %zu: rc %d vs %d", _i, b, caps[k],
+			      rc1, rc2);
+		ck_assert_msg(strcmp(viabody.text, viagmime.text) == 0,
+			      "headers %d body %zu cap %zu: text\n[%s]\nvs GMime\n[%s]", _i, b,
+			      caps[k], viabody.text, viagmime.text);
+		ck_assert_msg(strcmp(viabody.quoted, viagmime.quoted) == 0,
+			      "headers %d body %zu cap %zu: quoted [%s] vs GMime [%s]", _i, b,
+			      caps[k], viabody.quoted, viagmime.quoted);
+		ck_assert_int_eq(viabody.from_html, viagmime.from_html);
+		ck_assert_msg(viabody.truncated == viagmime.truncated,
+			      "headers %d body %zu cap %zu: truncated %d vs %d", _i, b, caps[k],
+			      viabody.truncated, viagmime.truncated);
+		textextract_clear(&viabody);
+		textextract_clear(&viagmime);
+		buf_free(&m);
+	}
+	ck_assert_int_eq(fast > 0, h->fast);	/* the rows that can be taken as they are, are */
+}
+END_TEST
+
 /* the nesting forms: plain, folded, and attached messages */
 static const char *const nest_head[] = {
 	"Content-Type: multipart/mixed; boundary=b",
@@ -289,6 +399,7 @@ int main(void)
 	tcase_add_test(tc, test_textextract_mime);
 	tcase_add_test(tc, test_textextract_clean);
 	tcase_add_test(tc, test_textextract_body_with_separate_headers);
+	tcase_add_loop_test(tc, test_textextract_plain_body_as_gmime, 0, (int)N_ELEM(plain_headers));
 	tcase_add_loop_test(tc, test_textextract_hostile_nesting, 0, (int)N_ELEM(nest_head));
 	tcase_add_test(tc, test_textextract_huge_part_is_capped);
 	tcase_add_test(tc, test_textextract_garbage_never_crashes);
