@@ -29,7 +29,6 @@ void decision_clear(struct decision *d)
 	size_t i;
 
 	for (i = 0; i < d->nrcpts; i++) {
-		free(d->rcpts[i].rcpt);
 		free(d->rcpts[i].address);
 		strlist_free(&d->rcpts[i].to);
 		free(d->rcpts[i].reply.text);
@@ -77,7 +76,7 @@ static void init_rcpts(const struct msg_facts *f, const struct policy *pol, stru
 	d->rcpts = xcalloc(f->nrcpts ? f->nrcpts : 1, sizeof(*d->rcpts));
 	for (i = 0; i < f->nrcpts; i++) {
 		struct rcpt_result *r = &d->rcpts[i];
-		r->rcpt = xstrdup(f->rcpts[i]);
+		r->rcpt = f->rcpts[i];
 		strlist_init(&r->to);
 		r->stage = STAGE_EOM;
 		if (f->rcpt_addrs != NULL) {

@@ -116,7 +116,7 @@ struct reply {
 };
 
 struct rcpt_result {
-	char *rcpt;			/* exact RCPT argument */
+	const char *rcpt;		/* exact RCPT argument, the facts' (borrowed) */
 	char *address;			/* normalised, NULL when unparseable */
 	int staff;
 	int exempt;
@@ -187,6 +187,8 @@ void decision_clear(struct decision *d);
  * decide - fill d (initialised by the caller) from facts, snapshot and
  * policy. scratch is the calling thread's. Never fails: unparseable
  * addresses are treated as not matching and noted in the log summary.
+ * d->rcpts[i].rcpt points at the facts' recipient strings: keep them until
+ * decision_clear.
  */
 void decide(const struct msg_facts *facts, const struct snapshot *snap,
 	    const struct policy *pol, struct match_scratch *scratch,
