@@ -271,11 +271,12 @@ static int addr_srs_unwrap(struct addr_parts *p)
 {
 	const char *s = p->local.data, *fwd, *rest;
 
-	if (p->quoted || p->local.len < 5 || (s[0] != 'S' && s[0] != 's'))
-		return 0;
-	if (strncasecmp(s, "SRS0", 4) == 0)
+	if (p->quoted || p->local.len < 5 || (s[0] | 0x20) != 's' || (s[1] | 0x20) != 'r'
+	    || (s[2] | 0x20) != 's')
+		return 0;	/* most addresses: decided on three letters */
+	if (s[3] == '0')
 		return addr_srs0_body(s + 4, p);
-	if (strncasecmp(s, "SRS1", 4) != 0 || strchr("=+-", s[4]) == NULL)
+	if (s[3] != '1' || strchr("=+-", s[4]) == NULL)
 		return 0;
 	/* SRS1<sep>HASH=first-forwarder=<sep>HASH=TT=domain=local */
 	if ((fwd = strchr(s + 5, '=')) == NULL || fwd == s + 5)

@@ -138,8 +138,8 @@ static int addrlist_next_piece(struct addrlist_scan *sc, const char **piece, siz
 			if (i - start >= ADDRLIST_MERGE_MAX ||
 			    (seen && !addrlist_next_is_at(sc, i + 1)))
 				break;
-		} else if (strchr("@<>:;", c) != NULL) {
-			seen = 1;
+		} else if (c == '@' || c == '<' || c == '>' || c == ':' || c == ';') {
+			seen = 1;	/* not strchr: this runs for every octet of every From: */
 		}
 		i++;
 	}
@@ -186,8 +186,16 @@ static int plain_local(char c)
 /* plain_phrase - atext (RFC 5322 3.2.3) or '.', which obs-phrase allows after a word */
 static int plain_phrase(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-	       || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL);
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return 1;
+	switch (c) {
+	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+	case '-': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
+	case '|': case '}': case '~': case '.':
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* plain_label - [A-Za-z0-9-] */

@@ -64,5 +64,8 @@ char *header_value(const char *raw, unsigned name_len)
 
 int header_name_has_prefix(const char *name, const char *prefix)
 {
+	/* the first letter first: every header of every message is asked */
+	if (*prefix != '\0' && (*name | 0x20) != (*prefix | 0x20))
+		return 0;
 	return strncasecmp(name, prefix, strlen(prefix)) == 0;
 }
