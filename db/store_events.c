@@ -102,7 +102,7 @@ static int bind_event(sqlite3_stmt *stmt, const struct store_event *e)
 	b |= sqlite3_bind_int(stmt, 17, e->internal != 0);
 	b |= sqlite3_bind_int(stmt, 18, e->detect != 0);
 	b |= store_bind_text_held(stmt, 19, e->staff);
-	b |= store_bind_text_held(stmt, 20, e->effects);
+	b |= text_or(stmt, 20, e->effects, "[]");
 	b |= store_bind_text_held(stmt, 21, e->novelty);
 	b |= e->has_novelty_score ? sqlite3_bind_double(stmt, 22, e->novelty_score)
 				  : sqlite3_bind_null(stmt, 22);

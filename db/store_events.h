@@ -14,19 +14,23 @@
 #include "store.h"
 #include "store_flags.h"
 
-/* one events row; every string is owned (NULL = SQL NULL); lists are JSON text */
+/*
+ * one events row; every string is owned, lists are JSON text. NULL is SQL
+ * NULL, except where a default is named: when writing, a NULL list is "[]",
+ * matched "none", verdict "accept" (most mail: nothing to allocate)
+ */
 struct store_event {
 	long long id;			/* the row's id when read back; not written */
 	time_t at;
 	char *queue_id;			/* "NOQUEUE" when refused before one existed */
 	char *message_id;
 	char *person;			/* normalised address */
-	char *user_ids;			/* [1, 2] */
-	char *restriction_ids;		/* [12] */
-	char *actions;			/* ["file"] */
-	char *matched;			/* "envelope-from", …, "none" */
+	char *user_ids;			/* [1, 2]; written "[]" when NULL */
+	char *restriction_ids;		/* [12]; written "[]" when NULL */
+	char *actions;			/* ["file"]; written "[]" when NULL */
+	char *matched;			/* "envelope-from", …, "none" (when NULL) */
 	char *outcomes;			/* [{"address", "outcome", "stage", "filed", "to"}] */
-	char *verdict;			/* "accept", "reject", "tempfail", "hold" */
+	char *verdict;			/* "accept" (when NULL), "reject", "tempfail", "hold" */
 	char *would;			/* trial summaries, NULL when none */
 	char *counted_users;		/* users whose limit it counted toward, NULL none */
 	int breach;
@@ -37,7 +41,7 @@ struct store_event {
 	/* detection (migration 4) */
 	int detect;			/* counted for scattergun and volume */
 	char *staff;			/* distinct staff recipients it counted, JSON list */
-	char *effects;			/* [{"id", "effect"}] of the applied restrictions */
+	char *effects;			/* [{"id", "effect"}] of the applied restrictions; "[]" when NULL */
 	char *novelty;			/* "new" or "repeat", NULL when not judged */
 	double novelty_score;
 	int has_novelty_score;

@@ -100,6 +100,8 @@ static void applied_lists(struct store_event *e, const struct applied_note *an, 
 	enum matched_kind best = MATCHED_NONE;
 	size_t i, j;
 
+	if (n == 0)
+		return;	/* most mail: the lists are written "[]", matched "none" (store_events.h) */
 	jsonw_init(&ids);
 	jsonw_init(&users);
 	jsonw_init(&acts);
@@ -194,18 +196,21 @@ static const char *refused_effect(const struct msg *m, long long id)
 
 /*
  * effects_json - [{"id", "effect"}] of the non-trial restrictions applied
- * at end of message (d may be NULL) and of those that refused at RCPT only
+ * at end of message (d may be NULL) and of those that refused at RCPT only;
+ * NULL when none
  */
 static char *effects_json(const struct msg *m, const struct decision *d)
 {
 	struct jsonw w;
 	size_t i, j;
+	int any = 0;
 
 	jsonw_init(&w);
 	jsonw_open(&w, '[');
 	for (i = 0; d && i < d->napplied; i++) {
 		if (d->applied[i].trial)
 			continue;
+		any = 1;
 		jsonw_open(&w, '{');
 		jsonw_key(&w, "id");
 		jsonw_int(&w, d->applied[i].id);
@@ -218,6 +223,7 @@ static char *effects_json(const struct msg *m, const struct decision *d)
 			;
 		if ((d && j < d->napplied) || m->applied[i].trial)
 			continue;
+		any = 1;
 		jsonw_open(&w, '{');
 		jsonw_key(&w, "id");
 		jsonw_int(&w, m->applied[i].id);
@@ -226,6 +232,10 @@ static char *effects_json(const struct msg *m, const struct decision *d)
 		jsonw_close(&w, '}');
 	}
 	jsonw_close(&w, ']');
+	if (!any) {
+		jsonw_free(&w);
+		return NULL;	/* written "[]" (store_events.h) */
+	}
 	return jsonw_finish(&w);
 }
 
@@ -295,7 +305,7 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 	e.over_limit = over;
 	jsonw_close(&outs, ']');
 	e.outcomes = jsonw_finish(&outs);
-	e.verdict = xstrdup(what);
+	e.verdict = strcmp(what, "accept") == 0 ? NULL : xstrdup(what);	/* NULL: "accept" */
 	refused_part(&line, m);
 	if (d && strcmp(what, verdict_name(d->verdict)) != 0)
 		buf_printf(&line, " given=%s", what);
