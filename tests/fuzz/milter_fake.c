@@ -439,8 +439,12 @@ void events_push(struct store_event *e)
 {
 	size_t i;
 
-	if (e->queue_id == NULL || e->verdict == NULL)
-		fake_fail("event without queue id or verdict");
+	if (e->queue_id == NULL)
+		fake_fail("event without queue id");
+	/* NULL is written "accept" (store_events.h) */
+	if (e->verdict != NULL && strcmp(e->verdict, "accept") != 0 && strcmp(e->verdict, "reject") != 0
+	    && strcmp(e->verdict, "tempfail") != 0 && strcmp(e->verdict, "hold") != 0)
+		fake_fail("event verdict \"%s\" is none of the four", e->verdict);
 	check_json("user_ids", e->user_ids);
 	check_json("restriction_ids", e->restriction_ids);
 	check_json("actions", e->actions);
