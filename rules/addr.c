@@ -138,15 +138,11 @@ static int addr_utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
-/* addr_atext - 1 for a character allowed in an unquoted local part */
-static int addr_atext(unsigned char c)
+int addr_atext_ascii(unsigned char c)
 {
-	if (c >= 0x80)
-		return 1;	/* UTF-8 (SMTPUTF8); validity is checked apart */
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return 1;
-	switch (c) {	/* RFC 5322 atext specials, and the dot of a dot-atom */
+	switch (c) {	/* not strchr: this runs for every octet of every address */
 	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
 	case '-': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
 	case '|': case '}': case '~': case '.':
@@ -154,6 +150,12 @@ static int addr_atext(unsigned char c)
 	default:
 		return 0;
 	}
+}
+
+/* addr_atext - 1 for a character allowed in an unquoted local part */
+static int addr_atext(unsigned char c)
+{
+	return c >= 0x80 || addr_atext_ascii(c);	/* UTF-8 (SMTPUTF8): validity is checked apart */
 }
 
 /* addr_lower - lower-case ASCII letters in place */

@@ -40,5 +40,7 @@ enum addr_result addr_normalise_domain(const char *in, char **out);
 const char *addr_result_str(enum addr_result r);
 /* addr_domain - the domain part of a normalised address (borrowed), "" if none */
 const char *addr_domain(const char *normalised);
+/* addr_atext_ascii - an RFC 5322 atext character or '.' (ASCII only) */
+int addr_atext_ascii(unsigned char c);
 
 #endif

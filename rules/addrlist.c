@@ -13,6 +13,7 @@
  * phrases ("Jones, A." <a@x.example>) count as plain.
  */
 #include "addrlist.h"
+#include "addr.h"
 #include "buf.h"
 #include "log.h"
 #include "xalloc.h"
@@ -186,16 +187,7 @@ static int plain_local(char c)
 /* plain_phrase - atext (RFC 5322 3.2.3) or '.', which obs-phrase allows after a word */
 static int plain_phrase(char c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return 1;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-	case '-': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
-	case '|': case '}': case '~': case '.':
-		return 1;
-	default:
-		return 0;
-	}
+	return addr_atext_ascii((unsigned char)c);
 }
 
 /* plain_label - [A-Za-z0-9-] */
