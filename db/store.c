@@ -264,8 +264,9 @@ int store_open(const char *path, int flags, int busy_ms, struct store **out,
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
 	st->writable = write;
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_NOMUTEX | (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY),
-			    NULL) != SQLITE_OK) {
+	/* no connection mutex: a store is used by one thread at a time (store.h) */
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_NOMUTEX
+			    | (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY), NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "DB: %s: cannot open: %s", path,
 			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(st);

@@ -43,7 +43,9 @@ int store_schema_version(void);
 /*
  * store_open - open path; with STORE_WRITE check the file and its directory
  * are writable first. Refuses a schema other than store_schema_version()
- * unless STORE_ANY_SCHEMA.
+ * unless STORE_ANY_SCHEMA. A store is used by one thread at a time (the
+ * milter's event writer and reload each open their own): SQLite's
+ * connection mutex is off.
  */
 int store_open(const char *path, int flags, int busy_ms, struct store **out,
 	       char *err, size_t errlen);
