@@ -16,7 +16,7 @@
 #include "addrlist.h"
 #include "strlist.h"
 #include "xalloc.h"
-#include "check_table.h"
+#include "check_helpers.h"
 
 #define D "+"	/* SubaddressSeparator's default */
 #define OK ADDR_OK
@@ -475,9 +475,7 @@ int main(void)
 {
 	Suite *s = suite_create("addr");
 	TCase *tc;
-	SRunner *sr;
 	size_t cases = 0;
-	int failed;
 
 	rules_init();
 	cases += add_table(s, "spec_examples", test_addr_spec_examples, N_ELEM(addr_spec_cases));
@@ -505,9 +503,5 @@ int main(void)
 	cases += 7;
 
 	fprintf(stderr, "test_addr: %zu cases\n", cases);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

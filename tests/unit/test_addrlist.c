@@ -16,7 +16,7 @@
 #include <gmime/gmime.h>
 #include "strlist.h"
 #include "xalloc.h"
-#include "check_table.h"
+#include "check_helpers.h"
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -292,9 +292,7 @@ int main(void)
 {
 	Suite *s = suite_create("addrlist");
 	TCase *tc;
-	SRunner *sr;
 	size_t cases = 0;
-	int failed;
 
 	rules_init();
 	cases += add_table(s, "addrlist", test_addrlist_parse_table, N_ELEM(list_cases));
@@ -316,9 +314,5 @@ int main(void)
 	cases += 2 + N_ELEM(hostile_patterns);
 
 	fprintf(stderr, "test_addrlist: %zu cases\n", cases);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

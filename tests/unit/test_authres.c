@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "authres.h"
+#include "check_helpers.h"
 
 START_TEST(test_authres_table)
 {
@@ -58,15 +59,9 @@ int main(void)
 {
 	Suite *su = suite_create("authres");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_authres_table);
 	tcase_add_test(tc, test_authres_nothing_trusted_verifies_nothing);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(su);
 }

@@ -4,6 +4,7 @@
  * when it outgrows the space and never hand out or free that space.
  */
 #include "buf.h"
+#include "check_helpers.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -96,11 +97,5 @@ static Suite *buf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(buf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(buf_suite());
 }

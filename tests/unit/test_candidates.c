@@ -12,6 +12,7 @@
 #include "snapshot.h"
 #include "store.h"
 #include "strlist.h"
+#include "check_helpers.h"
 
 #include <check.h>
 #include <ctype.h>
@@ -271,15 +272,9 @@ int main(void)
 {
 	Suite *s = suite_create("candidates");
 	TCase *tc = tcase_create("check");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_candidate_snapshot_decides_as_the_full_snapshot);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

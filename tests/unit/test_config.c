@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config_fixture.h"
+#include "check_helpers.h"
 
 /* --- rendering a field for comparison --------------------------------- */
 
@@ -362,11 +363,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(config_suite());
 }

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE		/* asprintf */
 
 #include "config_fixture.h"
+#include "check_helpers.h"
 
 #include <check.h>
 #include <errno.h>
@@ -249,8 +250,6 @@ int main(void)
 {
 	Suite *s = suite_create("config_errors");
 	TCase *tc = tcase_create("config_errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_unchecked_fixture(tc, config_tmpdir_create, config_tmpdir_remove);
 	tcase_add_loop_test(tc, test_config_bad_value_names_file_line_and_key, 0, N(bad));
@@ -264,9 +263,5 @@ int main(void)
 	tcase_add_test(tc, test_config_100kb_lines_are_read_whole);
 	tcase_add_test(tc, test_config_block_text_limit_is_900_octets);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

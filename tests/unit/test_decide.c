@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decide_fixture.h"
+#include "check_helpers.h"
 
 START_TEST(test_block_envelope_refused_at_rcpt)
 {
@@ -305,8 +306,6 @@ int main(void)
 {
 	Suite *su = suite_create("decide");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_block_envelope_refused_at_rcpt);
@@ -327,9 +326,5 @@ int main(void)
 	tcase_add_test(tc, test_combining_strongest_wins);
 	tcase_add_test(tc, test_sender_or_reply_to_only_tags_and_files);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(su);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "decide_fixture.h"
+#include "check_helpers.h"
 
 START_TEST(test_trial_changes_nothing_and_records_would)
 {
@@ -431,8 +432,6 @@ int main(void)
 {
 	Suite *su = suite_create("decide_scope");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_trial_changes_nothing_and_records_would);
@@ -453,9 +452,5 @@ int main(void)
 	tcase_add_test(tc, test_trusted_authres_verifies_header_from);
 	tcase_add_test(tc, test_header_values_are_safe);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(su);
 }

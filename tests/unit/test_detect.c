@@ -18,6 +18,7 @@
 #include "detect.h"
 #include "policy.h"
 #include "strlist.h"
+#include "check_helpers.h"
 
 #define T0 1795770000	/* 2026-11-27, a fixed clock */
 #define DAY 86400
@@ -506,8 +507,6 @@ int main(void)
 {
 	Suite *su = suite_create("detect");
 	TCase *tc = tcase_create("counters"), *tf = tcase_create("filter");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_detect_window_edges);
@@ -527,9 +526,5 @@ int main(void)
 	tcase_add_test(tf, test_detect_skipped_mail_kinds);
 	tcase_add_test(tf, test_detect_ignore_recipients_not_distinct_staff);
 	suite_add_tcase(su, tf);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(su);
 }

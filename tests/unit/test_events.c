@@ -10,6 +10,7 @@
 #include "store.h"
 #include "store_events.h"
 #include "xalloc.h"
+#include "check_helpers.h"
 
 #include <check.h>
 #include <fcntl.h>
@@ -179,11 +180,5 @@ static Suite *events_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(events_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(events_suite());
 }

@@ -7,6 +7,7 @@
  * cover the rest; nested arrays and objects check commas and key order.
  */
 #include "jsonw.h"
+#include "check_helpers.h"
 
 #include <check.h>
 #include <jansson.h>
@@ -235,11 +236,5 @@ static Suite *jsonw_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(jsonw_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(jsonw_suite());
 }

@@ -15,6 +15,7 @@
 #include "textextract.h"
 #include "xalloc.h"
 #include "novelty_corpus.h"
+#include "check_helpers.h"
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define NLETTERS N_ELEM(corpus)
@@ -530,8 +531,6 @@ int main(void)
 {
 	Suite *su = suite_create("novelty");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_novelty_corpus_letters_are_100_to_400_words);
@@ -545,9 +544,5 @@ int main(void)
 	tcase_add_test(tc, test_novelty_history_bounds);
 	tcase_add_test(tc, test_novelty_header_values);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(su);
 }

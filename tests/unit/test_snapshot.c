@@ -10,6 +10,7 @@
 #include "addrlist.h"
 #include "selector.h"
 #include "snapshot.h"
+#include "check_helpers.h"
 
 static const struct addr_opts opts = { "+", 0 };
 
@@ -226,8 +227,6 @@ int main(void)
 {
 	Suite *su = suite_create("snapshot");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	rules_init();
 	tcase_set_timeout(tc, 60);
@@ -239,9 +238,5 @@ int main(void)
 	tcase_add_test(tc, test_snapshot_refcount_outlives_swap);
 	tcase_add_test(tc, test_combined_patterns_match_like_each_alone);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(su);
 }

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "textextract.h"
+#include "check_helpers.h"
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define H "From: Bob <bob@example.org>\r\nTo: a@staff.example\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n"
@@ -392,8 +393,6 @@ int main(void)
 {
 	Suite *su = suite_create("textextract");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_textextract_mime);
@@ -404,9 +403,5 @@ int main(void)
 	tcase_add_test(tc, test_textextract_huge_part_is_capped);
 	tcase_add_test(tc, test_textextract_garbage_never_crashes);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(su);
 }

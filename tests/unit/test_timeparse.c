@@ -6,6 +6,7 @@
  * TZ=Europe/London (set per test; Check forks each test).
  */
 #include "timeparse.h"
+#include "check_helpers.h"
 
 #include <check.h>
 #include <limits.h>
@@ -314,11 +315,5 @@ static Suite *timeparse_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(timeparse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(timeparse_suite());
 }
