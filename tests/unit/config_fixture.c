@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* mkdtemp's template: config_tmpdir_create replaces the XXXXXX with this run's name */
+/* the directory of this run's config files: a mkdtemp template until config_tmpdir_create */
 char config_tmpdir[] = "/tmp/test_config.XXXXXX";
 
 /* tmpdir_create - the directory for this run's config files */
