@@ -52,7 +52,7 @@ struct sender_ref {
 	struct sender *who;
 };
 
-/* SENDERS_INLINE - senders held without an allocation: envelope, From:, Sender:, Reply-To: and more */
+/* SENDERS_INLINE - senders held without an allocation (envelope, From:, Sender:, Reply-To:...) */
 #define SENDERS_INLINE 8
 /* the addresses checked, in SPEC's order, the envelope's first */
 struct senders {

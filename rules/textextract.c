@@ -215,7 +215,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth)
 	leaf(w, o);
 }
 
-/* finish - clean the collected text into out */
+/* finish - clean the collected text into out; the walk's buffers are freed */
 static void finish(struct walk *w, struct textextract *out)
 {
 	struct buf own, quoted;
@@ -228,6 +228,8 @@ static void finish(struct walk *w, struct textextract *out)
 	out->quoted = buf_take(&quoted);
 	out->from_html = src == &w->html;
 	out->truncated |= w->truncated;
+	buf_free(&w->plain);
+	buf_free(&w->html);
 }
 
 /* walk_init - an empty walk with its cap, and out cleared */
@@ -261,8 +263,6 @@ int textextract_message(const char *raw, size_t len, size_t max_out, struct text
 		g_object_unref(msg);
 	g_object_unref(parser);
 	g_object_unref(stream);
-	buf_free(&w.plain);
-	buf_free(&w.html);
 	return msg != NULL ? 0 : -1;
 }
 
@@ -282,7 +282,7 @@ static void put_header(struct buf *b, const char *name, const char *value)
 	buf_puts(b, "\r\n");
 }
 
-/* plain_type - Content-Type absent or text/plain, charset us-ascii or utf-8 (*utf8) and nothing else */
+/* plain_type - no Content-Type, or text/plain with at most charset us-ascii or utf-8 (*utf8) */
 static int plain_type(const char *content_type, int *utf8)
 {
 	GMimeContentType *ct;
@@ -352,8 +352,6 @@ int textextract_body(const char *content_type, const char *cte, const char *body
 		walk_init(&w, max_out, out);
 		append_capped(&w, &w.plain, body, strnlen(body, len));
 		finish(&w, out);
-		buf_free(&w.plain);
-		buf_free(&w.html);
 		return 0;
 	}
 	buf_init(&m);
