@@ -296,6 +296,7 @@ void store_close(struct store *st)
 		return;
 	store_rollback(st);
 	sqlite3_finalize(st->event_insert);
+	sqlite3_finalize(st->event_insert_many);
 	sqlite3_finalize(st->fingerprints);
 	sqlite3_finalize(st->fp_insert);
 	sqlite3_finalize(st->fp_prune);

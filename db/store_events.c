@@ -1,10 +1,13 @@
 /*
  * store_events.c - the milter's event rows (store_events.h).
  *
- * The event thread hands over a batch; it is written with one statement,
- * prepared once per connection and kept (SQLITE_PREPARE_PERSISTENT), inside
- * one BEGIN IMMEDIATE .. COMMIT of its own, so a batch costs one fsync and
- * never touches the generation number that restriction changes bump. Every value is bound, never pasted into SQL. Reading back
+ * The event thread hands over a batch; it is written inside one BEGIN
+ * IMMEDIATE .. COMMIT of its own, so a batch costs one fsync and never
+ * touches the generation number that restriction changes bump. Rows go in
+ * EVENT_ROWS_AT_ONCE to a statement (one step, one statement halt, for
+ * sixteen rows); a row that brings flag or fingerprint rows, which need its
+ * id, goes alone. Both statements are prepared once per connection and kept
+ * (SQLITE_PREPARE_PERSISTENT). Every value is bound, never pasted into SQL. Reading back
  * (`restrictctl events`) is one constant query whose filters are bound
  * values or NULL, and the milter's heartbeat is a few meta rows.
  */
@@ -16,11 +19,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EVENT_INSERT \
+#define EVENT_INSERT_INTO \
 	"INSERT INTO events (at, queue_id, message_id, person, user_ids, restriction_ids," \
 	" actions, matched, outcomes, verdict, breach, over_limit, unverified, would," \
 	" counted_users, recipients, internal, detect, staff, effects, novelty, novelty_score," \
-	" flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" flags) VALUES "
+/* one row's values: EVENT_PARAMS of them, bound by bind_event */
+#define EVENT_PARAMS 23
+#define EVENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define EVENT_ROWS_2 EVENT_ROW ", " EVENT_ROW
+#define EVENT_ROWS_4 EVENT_ROWS_2 ", " EVENT_ROWS_2
+#define EVENT_ROWS_8 EVENT_ROWS_4 ", " EVENT_ROWS_4
+#define EVENT_ROWS_16 EVENT_ROWS_8 ", " EVENT_ROWS_8
+#define EVENT_ROWS_AT_ONCE 16
+#define EVENT_INSERT EVENT_INSERT_INTO EVENT_ROW
+#define EVENT_INSERT_MANY EVENT_INSERT_INTO EVENT_ROWS_16
 
 #define EVENT_COUNTED \
 	"SELECT at, COALESCE(message_id, queue_id), counted_users FROM events" \
@@ -78,35 +91,38 @@ static int text_or(sqlite3_stmt *stmt, int i, const char *s, const char *dflt)
 	return store_bind_text_held(stmt, i, s ? s : dflt);
 }
 
-/* bind_event - the 23 values of one row, held (not copied): e outlives the step */
-static int bind_event(sqlite3_stmt *stmt, const struct store_event *e)
+/*
+ * bind_event - one row's EVENT_PARAMS values from parameter base + 1 on,
+ * held (not copied): e outlives the step
+ */
+static int bind_event(sqlite3_stmt *stmt, int base, const struct store_event *e)
 {
 	int b = 0;
 
-	b |= sqlite3_bind_int64(stmt, 1, (sqlite3_int64)e->at);
-	b |= text_or(stmt, 2, e->queue_id, "NOQUEUE");
-	b |= store_bind_text_held(stmt, 3, e->message_id);
-	b |= store_bind_text_held(stmt, 4, e->person);
-	b |= text_or(stmt, 5, e->user_ids, "[]");
-	b |= text_or(stmt, 6, e->restriction_ids, "[]");
-	b |= text_or(stmt, 7, e->actions, "[]");
-	b |= text_or(stmt, 8, e->matched, "none");
-	b |= text_or(stmt, 9, e->outcomes, "[]");
-	b |= text_or(stmt, 10, e->verdict, "accept");
-	b |= sqlite3_bind_int(stmt, 11, e->breach != 0);
-	b |= sqlite3_bind_int(stmt, 12, e->over_limit != 0);
-	b |= sqlite3_bind_int(stmt, 13, e->unverified != 0);
-	b |= store_bind_text_held(stmt, 14, e->would);
-	b |= store_bind_text_held(stmt, 15, e->counted_users);
-	b |= sqlite3_bind_int64(stmt, 16, (sqlite3_int64)e->recipients);
-	b |= sqlite3_bind_int(stmt, 17, e->internal != 0);
-	b |= sqlite3_bind_int(stmt, 18, e->detect != 0);
-	b |= store_bind_text_held(stmt, 19, e->staff);
-	b |= text_or(stmt, 20, e->effects, "[]");
-	b |= store_bind_text_held(stmt, 21, e->novelty);
-	b |= e->has_novelty_score ? sqlite3_bind_double(stmt, 22, e->novelty_score)
-				  : sqlite3_bind_null(stmt, 22);
-	b |= store_bind_text_held(stmt, 23, e->flags);
+	b |= sqlite3_bind_int64(stmt, base + 1, (sqlite3_int64)e->at);
+	b |= text_or(stmt, base + 2, e->queue_id, "NOQUEUE");
+	b |= store_bind_text_held(stmt, base + 3, e->message_id);
+	b |= store_bind_text_held(stmt, base + 4, e->person);
+	b |= text_or(stmt, base + 5, e->user_ids, "[]");
+	b |= text_or(stmt, base + 6, e->restriction_ids, "[]");
+	b |= text_or(stmt, base + 7, e->actions, "[]");
+	b |= text_or(stmt, base + 8, e->matched, "none");
+	b |= text_or(stmt, base + 9, e->outcomes, "[]");
+	b |= text_or(stmt, base + 10, e->verdict, "accept");
+	b |= sqlite3_bind_int(stmt, base + 11, e->breach != 0);
+	b |= sqlite3_bind_int(stmt, base + 12, e->over_limit != 0);
+	b |= sqlite3_bind_int(stmt, base + 13, e->unverified != 0);
+	b |= store_bind_text_held(stmt, base + 14, e->would);
+	b |= store_bind_text_held(stmt, base + 15, e->counted_users);
+	b |= sqlite3_bind_int64(stmt, base + 16, (sqlite3_int64)e->recipients);
+	b |= sqlite3_bind_int(stmt, base + 17, e->internal != 0);
+	b |= sqlite3_bind_int(stmt, base + 18, e->detect != 0);
+	b |= store_bind_text_held(stmt, base + 19, e->staff);
+	b |= text_or(stmt, base + 20, e->effects, "[]");
+	b |= store_bind_text_held(stmt, base + 21, e->novelty);
+	b |= e->has_novelty_score ? sqlite3_bind_double(stmt, base + 22, e->novelty_score)
+				  : sqlite3_bind_null(stmt, base + 22);
+	b |= store_bind_text_held(stmt, base + 23, e->flags);
 	return b;
 }
 
@@ -123,11 +139,51 @@ static int detection_rows(struct store *st, const struct store_event *e, long lo
 	return e->fp ? store_fp_apply(st, e->fp, err, errlen) : 0;
 }
 
+/* alone - does event e bring rows that need its id? Then it is inserted by itself */
+static int alone(const struct store_event *e)
+{
+	return e->nflag_writes > 0 || e->fp != NULL;
+}
+
+/* many_fit - can v[0 .. EVENT_ROWS_AT_ONCE) go in one statement? */
+static int many_fit(const struct store_event *v, size_t n)
+{
+	size_t i;
+
+	if (n < EVENT_ROWS_AT_ONCE)
+		return 0;
+	for (i = 0; i < EVENT_ROWS_AT_ONCE; i++)
+		if (alone(&v[i]))
+			return 0;
+	return 1;
+}
+
+/* step_rows - one step of a kept insert whose binds b reported; reset, still bound */
+static int step_rows(struct store *st, sqlite3_stmt *stmt, int b, char *err, size_t errlen)
+{
+	if (b != SQLITE_OK)
+		return store_error(st, "cannot bind an event", err, errlen);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return store_error(st, "cannot write an event", err, errlen);
+	sqlite3_reset(stmt);	/* every value is bound again for the next use */
+	return 0;
+}
+
+/* unbind - no pointer into the caller's events stays bound to a kept statement */
+static void unbind(sqlite3_stmt *stmt)
+{
+	if (stmt) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	}
+}
+
 int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 			char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
-	size_t i;
+	sqlite3_stmt *one, *many = NULL;
+	size_t i, k;
+	int b;
 
 	if (n == 0)
 		return 0;
@@ -138,24 +194,31 @@ int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_error(st, "cannot begin writing events", err, errlen);
 	st->in_txn = 2;
-	stmt = store_prepare_kept(st, &st->event_insert, EVENT_INSERT,
-				  "cannot prepare the event insert", err, errlen);
-	if (!stmt)
+	one = store_prepare_kept(st, &st->event_insert, EVENT_INSERT,
+				 "cannot prepare the event insert", err, errlen);
+	if (!one)
 		goto fail;
-	for (i = 0; i < n; i++) {
-		if (bind_event(stmt, &v[i]) != SQLITE_OK) {
-			store_error(st, "cannot bind an event", err, errlen);
-			goto fail_stmt;
+	for (i = 0; i < n;) {
+		if (many_fit(&v[i], n - i)) {
+			if (many == NULL && (many = store_prepare_kept(st, &st->event_insert_many,
+						EVENT_INSERT_MANY, "cannot prepare the event insert",
+						err, errlen)) == NULL)
+				goto fail_stmt;
+			for (b = 0, k = 0; k < EVENT_ROWS_AT_ONCE; k++)
+				b |= bind_event(many, (int)k * EVENT_PARAMS, &v[i + k]);
+			if (step_rows(st, many, b, err, errlen) != 0)
+				goto fail_stmt;
+			i += EVENT_ROWS_AT_ONCE;
+			continue;
 		}
-		if (sqlite3_step(stmt) != SQLITE_DONE) {
-			store_error(st, "cannot write an event", err, errlen);
+		if (step_rows(st, one, bind_event(one, 0, &v[i]), err, errlen) != 0)
 			goto fail_stmt;
-		}
-		sqlite3_reset(stmt);	/* every value is bound again for the next row */
 		if (detection_rows(st, &v[i], sqlite3_last_insert_rowid(st->db), err, errlen) != 0)
 			goto fail_stmt;
+		i++;
 	}
-	sqlite3_clear_bindings(stmt);	/* no pointer into the caller's events stays bound */
+	unbind(one);
+	unbind(many);
 	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		store_error(st, "cannot commit events", err, errlen);
 		goto fail;
@@ -163,8 +226,8 @@ int store_events_insert(struct store *st, const struct store_event *v, size_t n,
 	st->in_txn = 0;
 	return 0;
 fail_stmt:
-	sqlite3_reset(stmt);	/* kept for the next batch: leave it unbound and idle */
-	sqlite3_clear_bindings(stmt);
+	unbind(one);	/* kept for the next batch: left unbound and idle */
+	unbind(many);
 fail:
 	store_rollback(st);
 	return -1;

@@ -21,6 +21,7 @@ struct store {
 	long long audit_id;		/* the last audit row this connection wrote */
 	char audit_head[STORE_HASH_LEN + 1];	/* its hash, "" when none */
 	sqlite3_stmt *event_insert;	/* kept prepared by store_events.c, NULL until used */
+	sqlite3_stmt *event_insert_many;	/* the same, EVENT_ROWS_AT_ONCE rows a step */
 	sqlite3_stmt *fingerprints;	/* kept by store_flags.c: read once per novelty user */
 	sqlite3_stmt *fp_insert;	/* kept by store_flags.c: a fingerprint per file/limit message */
 	sqlite3_stmt *fp_prune;

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "store.h"
 #include "store_events.h"
+#include "buf.h"
 #include "xalloc.h"
 #include "check_helpers.h"
 
@@ -125,6 +126,107 @@ START_TEST(test_store_events_insert_keeps_its_statement_across_batches)
 }
 END_TEST
 
+/* varied_event - event i with every column varied; a fingerprint on every 23rd */
+static void varied_event(struct store_event *e, int i)
+{
+	char t[64];
+
+	make_event(e, i, i % 5 == 3 ? "reject" : NULL);
+	snprintf(t, sizeof(t), "<m%d@example.org>", i);
+	e->message_id = i % 4 ? xstrdup(t) : NULL;
+	snprintf(t, sizeof(t), "[%d]", i);
+	e->user_ids = i % 3 ? xstrdup(t) : NULL;
+	e->outcomes = i % 2 ? xstrdup("[{\"address\":\"a@staff.example\",\"outcome\":\"accept\"}]")
+			    : NULL;
+	e->breach = i % 6 == 1;
+	e->over_limit = i % 8 == 2;
+	e->recipients = (unsigned)(i % 9);
+	e->has_novelty_score = i % 5 == 0;
+	e->novelty_score = i / 100.0;
+	e->flags = i % 10 == 4 ? xstrdup("[\"scattergun\"]") : NULL;
+	if (i % 23 == 22) {
+		e->fp = xcalloc(1, sizeof(*e->fp));
+		e->fp->person = xstrdup("someone@example.org");
+		e->fp->message_id = xstrdup(t);
+		e->fp->at = e->at;
+		e->fp->data = xstrdup("fp");
+	}
+}
+
+/* dump_rows - every column of every event row, in id order, as one text */
+static char *dump_rows(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	struct buf b;
+	int c;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM events ORDER BY id", -1, &stmt, NULL),
+			 SQLITE_OK);
+	buf_init(&b);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		for (c = 0; c < sqlite3_column_count(stmt); c++) {
+			const unsigned char *v = sqlite3_column_text(stmt, c);
+			buf_printf(&b, "%s|", v ? (const char *)v : "NULL");
+		}
+		buf_putc(&b, '\n');
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return buf_take(&b);
+}
+
+/* write_varied - events 0 .. n-1 in batches of per (one call each) */
+static void write_varied(int n, int per)
+{
+	struct store_event v[64];
+	struct store *st;
+	char err[512];
+
+	ck_assert_int_le(n, 64);
+	ck_assert_msg(store_open(dbpath, STORE_WRITE, 1000, &st, err, sizeof(err)) == 0, "%s", err);
+	for (int i = 0; i < n; i++)
+		varied_event(&v[i], i);
+	for (int i = 0; i < n; i += per)
+		ck_assert_msg(store_events_insert(st, &v[i], (size_t)(n - i < per ? n - i : per), err,
+						  sizeof(err)) == 0, "%s", err);
+	for (int i = 0; i < n; i++)
+		store_event_clear(&v[i]);
+	store_close(st);
+}
+
+START_TEST(test_store_events_insert_many_rows_a_statement_as_one_at_a_time)
+{
+	char *one, *many;
+	long fps;
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+
+	/* 61 rows: 0-15 and 23-38 sixteen to a statement, 22 and 45 alone, the rest one by one */
+	fresh_db();
+	write_varied(61, 1);
+	one = dump_rows();
+	cleanup();
+	fresh_db();
+	write_varied(61, 61);
+	many = dump_rows();
+	ck_assert_int_eq(count_rows(), 61);
+	ck_assert_str_eq(many, one);
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM fingerprints", -1, &stmt,
+					    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	fps = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	ck_assert_int_eq(fps, 2);	/* 22 and 45 */
+	free(one);
+	free(many);
+	cleanup();
+}
+END_TEST
+
 START_TEST(test_events_writer_writes_a_lone_event_within_a_second)
 {
 	struct store_event e;
@@ -172,6 +274,7 @@ static Suite *events_suite(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_store_events_insert_keeps_its_statement_across_batches);
+	tcase_add_test(tc, test_store_events_insert_many_rows_a_statement_as_one_at_a_time);
 	tcase_add_test(tc, test_events_writer_writes_a_lone_event_within_a_second);
 	tcase_add_test(tc, test_events_writer_writes_every_event_of_a_burst_and_at_stop);
 	suite_add_tcase(s, tc);
