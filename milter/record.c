@@ -260,6 +260,7 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 	struct applied_note *an;
 	struct jsonw outs;
 	const char *qid = m->queue_id ? m->queue_id : "NOQUEUE";
+	char line_space[512];	/* the log line; longer ones grow on the heap */
 	struct buf line;
 	size_t i;
 	int over = 0;
@@ -276,18 +277,20 @@ void record_eom(const struct msg *m, const struct decision *d, const char *what,
 	for (i = 0; i < m->nrefused; i++)
 		rcpt_json(&outs, m->refused[i].address, m->refused[i].outcome, STAGE_RCPT, 0, NULL,
 			  m->refused[i].restriction_id);
-	buf_init(&line);
+	buf_init_on(&line, line_space, sizeof(line_space));
 	if (d) {
 		for (i = 0; i < d->nrcpts; i++) {
 			const struct rcpt_result *r = &d->rcpts[i];
 			rcpt_json(&outs, r->address ? r->address : r->rcpt, r->outcome, r->stage,
 				  r->filed, &r->to, r->restriction_id);
 		}
-		size_t nnotes = d->napplied;
-		an = notes_of(d, &over);
-		an = merge_rcpt_notes(an, &nnotes, m);
-		applied_lists(&e, an, nnotes);
-		free(an);
+		if (d->napplied + m->napplied > 0) {	/* most mail: no restriction applied */
+			size_t nnotes = d->napplied;
+			an = notes_of(d, &over);
+			an = merge_rcpt_notes(an, &nnotes, m);
+			applied_lists(&e, an, nnotes);
+			free(an);
+		}
 		e.person = d->person ? xstrdup(d->person) : NULL;
 		e.would = would_json(d);
 		e.counted_users = id_list(d->count_users, d->ncount_users, 1);
