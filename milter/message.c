@@ -3,7 +3,10 @@
  *
  * MAIL FROM takes the view (config, policy, snapshot) the whole message
  * uses. Each RCPT is decided alone with only the envelope known, so an
- * envelope-sender match refuses that recipient and no other. End of
+ * envelope-sender match refuses that recipient and no other; when the
+ * envelope sender is nobody with a restriction in force
+ * (decide_anyone_restricted) the decision would apply nothing and is not
+ * made. End of
  * message decides with the headers and the recipients accepted, counts
  * limits under the limits lock, applies the result and records it.
  */
@@ -17,6 +20,7 @@
 #include "timeparse.h"
 #include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 sfsistat message_envfrom(SMFICTX *ctx, struct conn *c, const char *env_from)
@@ -57,6 +61,13 @@ static void facts_init(struct msg_facts *f, struct msg *m, enum decide_phase pha
 	f->limit_arg = txn;
 }
 
+/* keep_rcpt - an accepted recipient and its normalised form ("" for none), for end of message */
+static void keep_rcpt(struct msg *m, const char *rcpt, const char *address)
+{
+	strlist_add(&m->rcpts, rcpt);
+	strlist_add(&m->rcpt_addrs, address ? address : "");
+}
+
 sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 {
 	struct msg *m = &c->msg;
@@ -78,6 +89,13 @@ sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 	facts_init(&f, m, PHASE_RCPT, &txn);
 	f.rcpts = &rcpt;
 	f.nrcpts = 1;
+	if (!decide_anyone_restricted(&f, m->view.snap, m->view.pol, c->scratch)) {
+		/* most mail: decide() would apply nothing, so refuse nothing, here */
+		char *address = decide_rcpt_address(m->view.pol, rcpt);
+		keep_rcpt(m, rcpt, address);
+		free(address);
+		return SMFIS_CONTINUE;
+	}
 	decision_init(&d);
 	decide(&f, m->view.snap, m->view.pol, c->scratch, &d);
 	mctx_note_rcpt(m, &d);
@@ -86,8 +104,7 @@ sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 		(void)apply_reply(ctx, &r->reply);
 		rc = r->outcome == OUTCOME_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	} else {
-		strlist_add(&m->rcpts, rcpt);
-		strlist_add(&m->rcpt_addrs, r->address ? r->address : "");
+		keep_rcpt(m, rcpt, r->address);
 	}
 	decision_clear(&d);
 	return rc;

@@ -67,6 +67,13 @@ const char *verdict_name(enum verdict v) { return verdict_names[v]; }
 const char *stage_name(enum stage s) { return s == STAGE_RCPT ? "rcpt" : "eom"; }
 const char *matched_kind_name(enum matched_kind m) { return matched_names[m]; }
 
+char *decide_rcpt_address(const struct policy *pol, const char *rcpt)
+{
+	char *address;
+
+	return addr_normalise(rcpt, &pol->addr, &address) == ADDR_OK ? address : NULL;
+}
+
 /* init_rcpts - normalise recipients (or take the caller's) and classify staff/exempt */
 static void init_rcpts(const struct msg_facts *f, const struct policy *pol, struct decision *d)
 {
@@ -83,7 +90,7 @@ static void init_rcpts(const struct msg_facts *f, const struct policy *pol, stru
 			if (f->rcpt_addrs[i][0] == '\0')
 				continue;
 			r->address = xstrdup(f->rcpt_addrs[i]);
-		} else if (addr_normalise(f->rcpts[i], &pol->addr, &r->address) != ADDR_OK) {
+		} else if ((r->address = decide_rcpt_address(pol, f->rcpts[i])) == NULL) {
 			continue;
 		}
 		r->staff = policy_is_staff(pol, r->address);

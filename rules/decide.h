@@ -204,6 +204,13 @@ void decide(const struct msg_facts *facts, const struct snapshot *snap,
 int decide_anyone_restricted(const struct msg_facts *facts, const struct snapshot *snap,
 			     const struct policy *pol, struct match_scratch *scratch);
 
+/*
+ * decide_rcpt_address - a recipient as every decision sees it (and as
+ * msg_facts.rcpt_addrs hands it back): normalised by the policy's address
+ * options; NULL when it is not an address. The caller frees it.
+ */
+char *decide_rcpt_address(const struct policy *pol, const char *rcpt);
+
 const char *outcome_name(enum outcome o);
 const char *verdict_name(enum verdict v);
 const char *stage_name(enum stage s);
