@@ -26,6 +26,15 @@ void strlist_free(struct strlist *l)
 	strlist_init(l);
 }
 
+void strlist_clear(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
 void strlist_take(struct strlist *l, char *s)
 {
 	if (l->n == l->cap) {

@@ -19,6 +19,7 @@ struct strlist {
 
 void strlist_init(struct strlist *l);
 void strlist_free(struct strlist *l);		/* frees the strings, not l */
+void strlist_clear(struct strlist *l);		/* frees the strings, keeps the array */
 void strlist_add(struct strlist *l, const char *s);	/* copies s */
 void strlist_take(struct strlist *l, char *s);	/* takes ownership of s */
 void strlist_copy(struct strlist *dst, const struct strlist *src);

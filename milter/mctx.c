@@ -14,82 +14,88 @@
 #include "xalloc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /*
- * Match scratches are kept between connections: libmilter starts a new
- * thread for each one, and a scratch's PCRE2 JIT stack that was used before
- * is already in memory, where a new one is faulted in page by page.
+ * Connection contexts are kept between connections, each with its match
+ * scratch (a PCRE2 JIT stack already in memory, where a new one is faulted
+ * in page by page) and its message's buffers and recipient arrays: libmilter
+ * hands a session's commands to whichever worker of its pool is free, so
+ * what a connection allocates is freed in another thread, glibc's slow path
+ * on both sides; a kept context allocates nothing for most mail.
  */
-#define SCRATCH_POOL_MAX 64
+#define CONN_POOL_MAX 64
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct match_scratch *pool[SCRATCH_POOL_MAX];
+static struct conn *pool[CONN_POOL_MAX];
 static size_t npool;
 
-/* scratch_get - a pooled scratch, else a new one */
-static struct match_scratch *scratch_get(void)
+/* conn_release - free c and everything it keeps */
+static void conn_release(struct conn *c)
 {
-	struct match_scratch *m = NULL;
-
-	pthread_mutex_lock(&pool_lock);
-	if (npool > 0)
-		m = pool[--npool];
-	pthread_mutex_unlock(&pool_lock);
-	return m ? m : match_scratch_new();
-}
-
-/* scratch_put - back to the pool, or freed when it is full */
-static void scratch_put(struct match_scratch *m)
-{
-	pthread_mutex_lock(&pool_lock);
-	if (m && npool < SCRATCH_POOL_MAX) {
-		pool[npool++] = m;
-		m = NULL;
-	}
-	pthread_mutex_unlock(&pool_lock);
-	match_scratch_free(m);
+	buf_free(&c->msg.from);
+	buf_free(&c->msg.sender);
+	buf_free(&c->msg.reply_to);
+	buf_free(&c->msg.body);
+	strlist_free(&c->msg.rcpts);
+	strlist_free(&c->msg.rcpt_addrs);
+	match_scratch_free(c->scratch);
+	free(c);
 }
 
 void mctx_pool_free(void)
 {
 	pthread_mutex_lock(&pool_lock);
 	while (npool > 0)
-		match_scratch_free(pool[--npool]);
+		conn_release(pool[--npool]);
 	pthread_mutex_unlock(&pool_lock);
 }
 
 struct conn *conn_new(const char *client_addr)
 {
-	struct conn *c = xcalloc(1, sizeof(*c));
+	struct conn *c = NULL;
 
-	c->client_addr = client_addr ? xstrdup(client_addr) : NULL;
-	c->scratch = scratch_get();
-	strlist_init(&c->msg.rcpts);
-	strlist_init(&c->msg.rcpt_addrs);
-	strlist_init(&c->msg.prefix_names);
-	return c;	/* the message's bufs start empty (NULL) and allocate on first use */
+	pthread_mutex_lock(&pool_lock);
+	if (npool > 0)
+		c = pool[--npool];
+	pthread_mutex_unlock(&pool_lock);
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		c->scratch = match_scratch_new();
+		strlist_init(&c->msg.rcpts);
+		strlist_init(&c->msg.rcpt_addrs);
+		strlist_init(&c->msg.prefix_names);
+	}
+	conn_set_client(c, client_addr);
+	return c;	/* a new context's bufs start empty (NULL) and allocate on first use */
 }
 
 void conn_set_client(struct conn *c, const char *client_addr)
 {
-	free(c->client_addr);
-	c->client_addr = client_addr ? xstrdup(client_addr) : NULL;
+	c->client_addr = NULL;
+	if (client_addr) {
+		snprintf(c->client_space, sizeof(c->client_space), "%s", client_addr);
+		c->client_addr = c->client_space;	/* longer is no IP literal: never internal */
+	}
 }
 
 void conn_free(struct conn *c)
 {
 	if (c == NULL)
 		return;
-	mctx_reset(c);
-	buf_free(&c->msg.from);	/* reset keeps small ones for the next message */
-	buf_free(&c->msg.sender);
-	buf_free(&c->msg.reply_to);
-	buf_free(&c->msg.body);
-	scratch_put(c->scratch);
-	free(c->client_addr);
-	free(c);
+	mctx_reset(c);	/* the message's state released, its small buffers kept */
+	c->client_addr = NULL;
+	c->leadspc = c->addrcpt_par = c->nr_conn = c->nr_mail = c->nr_hdr = c->skip = 0;
+	pthread_mutex_lock(&pool_lock);
+	if (npool < CONN_POOL_MAX) {
+		pool[npool++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (c)
+		conn_release(c);
 }
 
 void mctx_start(struct conn *c)
@@ -112,6 +118,7 @@ void mctx_reset(struct conn *c)
 {
 	struct msg *m = &c->msg;
 	struct buf kept[4];
+	struct strlist rcpts, rcpt_addrs;
 	size_t i;
 
 	if (m->active && !m->eom_done && m->nrefused > 0)
@@ -121,8 +128,13 @@ void mctx_reset(struct conn *c)
 	free(m->env_from);
 	sender_match_clear(&m->senders);
 	free(m->queue_id);
-	strlist_free(&m->rcpts);
-	strlist_free(&m->rcpt_addrs);
+	/* the recipient arrays are kept for the next message, unless a long list grew them */
+	if (m->rcpts.cap > MCTX_RCPTS_KEEP) {
+		strlist_free(&m->rcpts);
+		strlist_free(&m->rcpt_addrs);
+	}
+	strlist_clear(&m->rcpts);
+	strlist_clear(&m->rcpt_addrs);
 	for (i = 0; i < m->nrefused; i++)
 		free(m->refused[i].address);
 	free(m->refused);
@@ -147,9 +159,11 @@ void mctx_reset(struct conn *c)
 	kept[1] = m->sender;
 	kept[2] = m->reply_to;
 	kept[3] = m->body;
+	rcpts = m->rcpts;
+	rcpt_addrs = m->rcpt_addrs;
 	memset(m, 0, sizeof(*m));
-	strlist_init(&m->rcpts);
-	strlist_init(&m->rcpt_addrs);
+	m->rcpts = rcpts;
+	m->rcpt_addrs = rcpt_addrs;
 	strlist_init(&m->prefix_names);
 	m->from = kept[0];
 	m->sender = kept[1];

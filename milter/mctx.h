@@ -27,6 +27,8 @@
 #define MCTX_RCPTS_MAX 10000
 /* a message buffer at most this big is kept for the connection's next message */
 #define MCTX_BUF_KEEP 4096
+/* recipient arrays up to this many entries are kept between messages too */
+#define MCTX_RCPTS_KEEP 64
 
 /* a recipient refused at RCPT, for the log line and the event */
 struct rcpt_note {
@@ -81,7 +83,8 @@ struct msg {
 };
 
 struct conn {
-	char *client_addr;		/* textual IP, NULL when unknown */
+	const char *client_addr;	/* textual IP (in client_space), NULL when unknown */
+	char client_space[64];		/* INET6_ADDRSTRLEN and more */
 	int leadspc;			/* SMFIP_HDR_LEADSPC negotiated */
 	int addrcpt_par;		/* SMFIF_ADDRCPT_PAR negotiated */
 	int nr_conn, nr_mail, nr_hdr;	/* no reply expected at connect, MAIL FROM, header */
@@ -90,9 +93,15 @@ struct conn {
 	struct msg msg;
 };
 
+/*
+ * conn_new - a context for a new connection: one kept from an earlier
+ * connection when there is one (with its match scratch and the message's
+ * buffers), else a new one
+ */
 struct conn *conn_new(const char *client_addr);
-void conn_free(struct conn *c);		/* resets the message first; accepts NULL */
-/* mctx_pool_free - free the match scratches kept for later connections (at exit) */
+/* conn_free - reset the message, then keep c for a later connection or free it; accepts NULL */
+void conn_free(struct conn *c);
+/* mctx_pool_free - free the contexts kept for later connections (at exit) */
 void mctx_pool_free(void);
 /* conn_set_client - the client's textual IP address (NULL when unknown) */
 void conn_set_client(struct conn *c, const char *client_addr);

@@ -26,4 +26,19 @@ run(function()
 	mt.disconnect(c)
 	ok(wait_for(function() return sql("SELECT count(*) FROM events WHERE internal = 1") == "2" end, 3),
 	   "two internal events")
+	-- a connection's context is kept for a later one: nothing of the last is left in it
+	c = connect("127.0.0.1")
+	r = send(c, { from = "<carol@example.org>", headers = hdrs("carol@example.org"),
+		rcpts = { "<a@staff.example>", "<b@staff.example>", "<c@staff.example>" } })
+	is(r.eom, SMFIR_ACCEPT, "internal, three recipients: accepted")
+	mt.disconnect(c)
+	c = connect("192.0.2.11")
+	r = send(c, { from = "<dan@example.org>", rcpts = { "<Dan.Staff@Staff.Example>" },
+		headers = hdrs("dan@example.org") })
+	is(r.eom, SMFIR_ACCEPT, "outside, one recipient: accepted")
+	mt.disconnect(c)
+	ok(wait_for(function() return sql("SELECT count(*) FROM events") == "5" end, 3), "five events")
+	is(sql("SELECT recipients || ' ' || internal || ' ' || json_extract(outcomes, '$[0].address')"
+	       .. " || ' ' || json_array_length(outcomes) FROM events ORDER BY id DESC LIMIT 1"),
+	   "1 0 dan.staff@staff.example 1", "the next connection's event: its own one recipient, not internal")
 end)

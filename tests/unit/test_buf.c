@@ -1,10 +1,12 @@
 /*
  * test_buf.c - unit tests for lib/buf: growth, take and free, and a buf
  * started in the caller's space (buf_init_on) that must move to the heap
- * when it outgrows the space and never hand out or free that space.
+ * when it outgrows the space and never hand out or free that space; and
+ * lib/strlist's clear, which empties a list and keeps its array.
  */
 #include "buf.h"
 #include "check_helpers.h"
+#include "strlist.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -82,6 +84,30 @@ START_TEST(test_space_buf_free_and_reset)
 }
 END_TEST
 
+START_TEST(test_strlist_clear_keeps_the_array_for_new_items)
+{
+	struct strlist l = STRLIST_INIT;
+	char **array;
+
+	strlist_add(&l, "a@staff.example");
+	strlist_add(&l, "b@staff.example");
+	strlist_add(&l, "c@staff.example");
+	array = l.v;
+	strlist_clear(&l);	/* the strings freed (ASan would see a leak), the array kept */
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_ptr_eq(l.v, array);
+	ck_assert_uint_ge(l.cap, 3);
+	strlist_add(&l, "d@staff.example");
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_ptr_eq(l.v, array);
+	ck_assert_str_eq(l.v[0], "d@staff.example");
+	ck_assert_uint_eq(strlist_contains(&l, "a@staff.example"), 0);
+	strlist_free(&l);
+	strlist_clear(&l);	/* an empty, freed list clears too */
+	ck_assert_ptr_null(l.v);
+}
+END_TEST
+
 static Suite *buf_suite(void)
 {
 	Suite *s = suite_create("buf");
@@ -91,6 +117,7 @@ static Suite *buf_suite(void)
 	tcase_add_test(tc, test_space_buf_stays_in_space_while_it_fits);
 	tcase_add_test(tc, test_space_buf_moves_to_heap_when_outgrown);
 	tcase_add_test(tc, test_space_buf_free_and_reset);
+	tcase_add_test(tc, test_strlist_clear_keeps_the_array_for_new_items);
 	suite_add_tcase(s, tc);
 	return s;
 }
