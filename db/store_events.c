@@ -7,9 +7,9 @@
  * EVENT_ROWS_AT_ONCE to a statement (one step, one statement halt, for
  * sixteen rows); a row that brings flag or fingerprint rows, which need its
  * id, goes alone. Both statements are prepared once per connection and kept
- * (SQLITE_PREPARE_PERSISTENT). Every value is bound, never pasted into SQL. Reading back
- * (`restrictctl events`) is one constant query whose filters are bound
- * values or NULL, and the milter's heartbeat is a few meta rows.
+ * (SQLITE_PREPARE_PERSISTENT). Every value is bound, never pasted into SQL.
+ * Reading back (`restrictctl events`) is one constant query whose filters
+ * are bound values or NULL, and the milter's heartbeat is a few meta rows.
  */
 #include "store_int.h"
 #include "store_events.h"
