@@ -359,6 +359,7 @@ part_proto() {
 	declare -A pidname=( [noop-naive-unix]=noop-naive [noop-same-unix]=noop-same [restrict-unix]=rm-unix
 		[noop-same-tcp]=noop-same-tcp [restrict-tcp]=rm-tcp )
 	local order="noop-naive-unix noop-same-unix restrict-unix noop-same-tcp restrict-tcp"
+	local pair_unix=0 pair_tcp=0
 	for label in $order; do	# warm-up
 		timeout 60 "$BIN/proto-client" -p "${sock[$label]}" -m 200 -c 4 -e 20 -R "$WORK/restricted.txt" >/dev/null 2>&1
 	done
@@ -377,6 +378,13 @@ part_proto() {
 			v=$(echo " $line" | field msgs_per_s)
 			[ "$(echo " $line" | field errors)" = 0 ] || say "proto $label: errors: $line"
 			echo "${v:-0}" >>"$WORK/proto-$label"
+			# restrict-milter right after the same-steps no-op: the pair saw the same machine
+			case $label in
+			noop-same-unix) pair_unix=${v:-0} ;;
+			noop-same-tcp) pair_tcp=${v:-0} ;;
+			restrict-unix) ratio "${v:-0}" "$pair_unix" >>"$WORK/proto-pair-$label"; echo >>"$WORK/proto-pair-$label" ;;
+			restrict-tcp) ratio "${v:-0}" "$pair_tcp" >>"$WORK/proto-pair-$label"; echo >>"$WORK/proto-pair-$label" ;;
+			esac
 			echo " $line" | field steps >"$WORK/proto-steps-$label"
 			say "proto round $round $label: $v msg/s"
 		done
@@ -385,15 +393,19 @@ part_proto() {
 	result "PROTOCOL LEVEL (proto-client, no MTA: 20 connections, a new one per message, 2 recipients, 10,000 senders, 1 in 20 restricted; median of $rounds rounds of $proto_messages)"
 	# the milter's CPU (user + system, all its threads) and its user part alone, per message:
 	# the system part is libmilter's and the kernel's, about the same for every milter here
-	printf '%-16s %10s %10s %12s %16s %12s\n' milter msg/s "steps" "vs noop-same" "milter CPU us/msg" \
-		"of it user" | tee -a "$RESULTS"
+	# "by round": the median of each round's ratio to the no-op run just before it, which a
+	# machine whose speed drifts between rounds distorts less than the ratio of the medians
+	printf '%-16s %10s %10s %12s %9s %16s %12s\n' milter msg/s "steps" "vs noop-same" "by round" \
+		"milter CPU us/msg" "of it user" | tee -a "$RESULTS"
 	for label in $order; do
 		v=$(median <"$WORK/proto-$label")
 		local base=noop-same-unix
 		case $label in *tcp) base=noop-same-tcp ;; esac
-		printf '%-16s %10s %10s %12s %16s %12s\n' "$label" "$v" "$(cat "$WORK/proto-steps-$label")" \
-			"$(ratio "$v" "$(median <"$WORK/proto-$base")")" "$(median <"$WORK/proto-cpu-$label")" \
-			"$(median <"$WORK/proto-usr-$label")" | tee -a "$RESULTS"
+		local paired=-
+		[ -s "$WORK/proto-pair-$label" ] && paired=$(median <"$WORK/proto-pair-$label")
+		printf '%-16s %10s %10s %12s %9s %16s %12s\n' "$label" "$v" "$(cat "$WORK/proto-steps-$label")" \
+			"$(ratio "$v" "$(median <"$WORK/proto-$base")")" "$paired" \
+			"$(median <"$WORK/proto-cpu-$label")" "$(median <"$WORK/proto-usr-$label")" | tee -a "$RESULTS"
 	done
 	for label in noop-same noop-naive noop-same-tcp rm-unix rm-tcp; do b_stop "$label"; done
 	cp "$WORK/rm-unix.log" "$WORK/out/proto-milter.log" 2>/dev/null
