@@ -61,52 +61,28 @@
 	"INSERT INTO meta (key, value) VALUES (?, ?)" \
 	" ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
-/* EVENT_TEXTS - the address of every text field of e, for clear and pack */
-#define EVENT_TEXTS(e) { &(e)->queue_id, &(e)->message_id, &(e)->person, &(e)->user_ids, \
-	&(e)->restriction_ids, &(e)->actions, &(e)->matched, &(e)->outcomes, &(e)->verdict, \
-	&(e)->would, &(e)->counted_users, &(e)->staff, &(e)->effects, &(e)->novelty, &(e)->flags }
-#define EVENT_NTEXTS 15
-
 void store_event_clear(struct store_event *e)
 {
-	char **texts[EVENT_NTEXTS] = EVENT_TEXTS(e);
-	size_t i;
-
-	if (e->texts)
-		free(e->texts);	/* packed: every text is in this one block */
-	else
-		for (i = 0; i < EVENT_NTEXTS; i++)
-			free(*texts[i]);
-	for (i = 0; i < e->nflag_writes; i++)
+	free(e->queue_id);
+	free(e->message_id);
+	free(e->person);
+	free(e->user_ids);
+	free(e->restriction_ids);
+	free(e->actions);
+	free(e->matched);
+	free(e->outcomes);
+	free(e->verdict);
+	free(e->would);
+	free(e->counted_users);
+	free(e->staff);
+	free(e->effects);
+	free(e->novelty);
+	free(e->flags);
+	for (size_t i = 0; i < e->nflag_writes; i++)
 		store_flag_write_clear(&e->flag_writes[i]);
 	free(e->flag_writes);
 	store_fp_write_free(e->fp);
 	memset(e, 0, sizeof(*e));
-}
-
-void store_event_pack(struct store_event *e)
-{
-	char **texts[EVENT_NTEXTS] = EVENT_TEXTS(e);
-	size_t len[EVENT_NTEXTS], total = 0, i;
-	char *p;
-
-	if (e->texts)
-		return;
-	for (i = 0; i < EVENT_NTEXTS; i++) {
-		len[i] = *texts[i] ? strlen(*texts[i]) + 1 : 0;
-		total += len[i];
-	}
-	if (total == 0)
-		return;
-	p = e->texts = xmalloc(total);
-	for (i = 0; i < EVENT_NTEXTS; i++) {
-		if (*texts[i] == NULL)
-			continue;
-		memcpy(p, *texts[i], len[i]);
-		free(*texts[i]);	/* in the thread that made it: glibc's fast path */
-		*texts[i] = p;
-		p += len[i];
-	}
 }
 
 /* text_or - bind s, or a default when s is NULL (for NOT NULL columns) */

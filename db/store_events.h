@@ -50,17 +50,9 @@ struct store_event {
 	struct store_flag_write *flag_writes;
 	size_t nflag_writes;
 	struct store_fp_write *fp;	/* a fingerprint to keep, NULL none */
-	char *texts;			/* set by store_event_pack: every text above is in it */
 };
 
 void store_event_clear(struct store_event *e);	/* frees the strings, zeroes e */
-/*
- * store_event_pack - move e's texts into one allocation (e->texts). The
- * milter's worker threads build events and the writer thread frees them: a
- * free in another thread than the malloc is glibc's slow path on both sides,
- * so the hand-over is one block instead of one allocation per text.
- */
-void store_event_pack(struct store_event *e);
 
 /*
  * store_events_insert - n rows in one write transaction of their own (no

@@ -62,7 +62,6 @@ static struct timespec deadline(long ms)
 
 void events_push(struct store_event *e)
 {
-	store_event_pack(e);	/* the writer thread frees one block, not each text */
 	pthread_mutex_lock(&Q.lock);
 	if (Q.ring == NULL) {	/* not started (-t, or start-up failed): nothing to write to */
 		pthread_mutex_unlock(&Q.lock);

@@ -1,6 +1,7 @@
 /*
  * test_events.c - unit tests for the event log's writing side: the kept
- * INSERT of db/store_events.c across batches and after a failed batch, and
+ * INSERTs of db/store_events.c across batches and after a failed batch,
+ * sixteen rows to a statement writing what one row at a time writes, and
  * the milter's batching writer (milter/events.c): a lone event is written
  * within its linger time, a burst is written whole, and everything queued
  * is written at stop. Each test works on its own database in a temporary
@@ -186,11 +187,8 @@ static void write_varied(int n, int per)
 
 	ck_assert_int_le(n, 64);
 	ck_assert_msg(store_open(dbpath, STORE_WRITE, 1000, &st, err, sizeof(err)) == 0, "%s", err);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		varied_event(&v[i], i);
-		if (per > 1 && i % 3 == 1)
-			store_event_pack(&v[i]);	/* the milter's events come packed */
-	}
 	for (int i = 0; i < n; i += per)
 		ck_assert_msg(store_events_insert(st, &v[i], (size_t)(n - i < per ? n - i : per), err,
 						  sizeof(err)) == 0, "%s", err);
@@ -227,44 +225,6 @@ START_TEST(test_store_events_insert_many_rows_a_statement_as_one_at_a_time)
 	free(one);
 	free(many);
 	cleanup();
-}
-END_TEST
-
-START_TEST(test_store_event_pack_keeps_every_text_in_one_block)
-{
-	struct store_event e, copy;
-
-	for (int i = 0; i < 12; i++) {
-		varied_event(&e, i);
-		copy = e;	/* the pointers before packing: compared by value below */
-		copy.queue_id = xstrdup(e.queue_id);
-		copy.message_id = e.message_id ? xstrdup(e.message_id) : NULL;
-		copy.outcomes = e.outcomes ? xstrdup(e.outcomes) : NULL;
-		copy.flags = e.flags ? xstrdup(e.flags) : NULL;
-		store_event_pack(&e);
-		ck_assert_ptr_nonnull(e.texts);
-		ck_assert_ptr_eq(e.queue_id, e.texts);	/* the first text starts the block */
-		ck_assert_str_eq(e.queue_id, copy.queue_id);
-		ck_assert_str_eq(e.person, "someone@example.org");
-		ck_assert_int_eq(e.message_id == NULL, copy.message_id == NULL);
-		if (e.message_id)
-			ck_assert_str_eq(e.message_id, copy.message_id);
-		ck_assert_int_eq(e.outcomes == NULL, copy.outcomes == NULL);
-		if (e.outcomes)
-			ck_assert_str_eq(e.outcomes, copy.outcomes);
-		ck_assert_int_eq(e.flags == NULL, copy.flags == NULL);
-		if (e.flags)
-			ck_assert_str_eq(e.flags, copy.flags);
-		ck_assert_ptr_null(e.would);
-		store_event_pack(&e);	/* a second pack changes nothing */
-		ck_assert_ptr_eq(e.queue_id, e.texts);
-		free(copy.queue_id);
-		free(copy.message_id);
-		free(copy.outcomes);
-		free(copy.flags);
-		store_event_clear(&e);	/* one free; ASan finds a leak or a double free */
-		ck_assert_ptr_null(e.texts);
-	}
 }
 END_TEST
 
@@ -316,7 +276,6 @@ static Suite *events_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_store_events_insert_keeps_its_statement_across_batches);
 	tcase_add_test(tc, test_store_events_insert_many_rows_a_statement_as_one_at_a_time);
-	tcase_add_test(tc, test_store_event_pack_keeps_every_text_in_one_block);
 	tcase_add_test(tc, test_events_writer_writes_a_lone_event_within_a_second);
 	tcase_add_test(tc, test_events_writer_writes_every_event_of_a_burst_and_at_stop);
 	suite_add_tcase(s, tc);
