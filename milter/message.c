@@ -6,9 +6,9 @@
  * envelope-sender match refuses that recipient and no other; when the
  * envelope sender is nobody with a restriction in force
  * (decide_anyone_restricted) the decision would apply nothing and is not
- * made. End of
- * message decides with the headers and the recipients accepted, counts
- * limits under the limits lock, applies the result and records it.
+ * made. End of message decides with the headers and the recipients
+ * accepted, counts limits under the limits lock, applies the result and
+ * records it.
  */
 #include "message.h"
 #include "apply.h"
@@ -20,7 +20,6 @@
 #include "timeparse.h"
 #include "xalloc.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 sfsistat message_envfrom(SMFICTX *ctx, struct conn *c, const char *env_from)
@@ -61,11 +60,14 @@ static void facts_init(struct msg_facts *f, struct msg *m, enum decide_phase pha
 	f->limit_arg = txn;
 }
 
-/* keep_rcpt - an accepted recipient and its normalised form ("" for none), for end of message */
-static void keep_rcpt(struct msg *m, const char *rcpt, const char *address)
+/*
+ * keep_rcpt - an accepted recipient and its normalised form for end of
+ * message; takes address over ("" stands for NULL: not an address)
+ */
+static void keep_rcpt(struct msg *m, const char *rcpt, char *address)
 {
 	strlist_add(&m->rcpts, rcpt);
-	strlist_add(&m->rcpt_addrs, address ? address : "");
+	strlist_take(&m->rcpt_addrs, address ? address : xstrdup(""));
 }
 
 sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
@@ -91,9 +93,7 @@ sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 	f.nrcpts = 1;
 	if (!decide_anyone_restricted(&f, m->view.snap, m->view.pol, c->scratch)) {
 		/* most mail: decide() would apply nothing, so refuse nothing, here */
-		char *address = decide_rcpt_address(m->view.pol, rcpt);
-		keep_rcpt(m, rcpt, address);
-		free(address);
+		keep_rcpt(m, rcpt, decide_rcpt_address(m->view.pol, rcpt));
 		return SMFIS_CONTINUE;
 	}
 	decision_init(&d);
@@ -104,7 +104,7 @@ sfsistat message_rcpt(SMFICTX *ctx, struct conn *c, const char *rcpt)
 		(void)apply_reply(ctx, &r->reply);
 		rc = r->outcome == OUTCOME_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	} else {
-		keep_rcpt(m, rcpt, r->address);
+		keep_rcpt(m, rcpt, r->address ? xstrdup(r->address) : NULL);
 	}
 	decision_clear(&d);
 	return rc;
