@@ -29,10 +29,14 @@
 # main database (100000); -o keep raw output and logs in OUTDIR; -k keep the
 # work directory; -C the e2e configurations, a space-separated list of none,
 # noop-unix, noop-tcp (naive no-op), noop-same-unix, noop-same-tcp (no-op
-# negotiating restrict-milter's steps), noop-same-reply-tcp (the same steps
-# but every one answered: no SMFIP_NR_*), restrict-unix, restrict-tcp
-# (default "none noop-unix restrict-unix noop-tcp restrict-tcp"). Needs root, postfix (smtp-source, smtp-sink), swaks and
-# python3 (the e2e harness), sqlite3. Everything listens on 127.0.0.1 only;
+# negotiating restrict-milter's steps: the ceiling for a milter with its
+# round trips), noop-same-reply-tcp (the same steps but every one answered:
+# no SMFIP_NR_*), noop-same-nrbody-unix (the same steps, the body chunk
+# unanswered too), restrict-unix, restrict-tcp (default "none noop-unix
+# noop-same-unix restrict-unix noop-tcp noop-same-tcp restrict-tcp"). The e2e
+# table's "by round" is restrict-milter's median ratio to the same-steps
+# no-op run just before it in each round. Needs root, postfix (smtp-source,
+# smtp-sink), swaks and python3 (the e2e harness), sqlite3. Everything listens on 127.0.0.1 only;
 # every process started is stopped by its PID; each load run is bounded by
 # `timeout`.
 set -u
@@ -44,7 +48,7 @@ top_srcdir=$(cd "$here/.." && pwd)
 parts=e2e,proto,decide,memory,cli
 messages=3000 rounds=3 rcpts=3 proto_messages=20000 seconds=3 detect_messages=1000000
 selectors=100000 outdir='' keep=0 build=$top_builddir
-e2e_configs="none noop-unix restrict-unix noop-tcp restrict-tcp"
+e2e_configs="none noop-unix noop-same-unix restrict-unix noop-tcp noop-same-tcp restrict-tcp"
 while getopts B:p:m:n:r:P:t:D:s:o:kC:h o; do
 	case $o in
 	B) build=$OPTARG ;;
@@ -268,6 +272,9 @@ part_e2e() {
 	"$BIN/noop-milter" -s -D -p "inet:$noop_same_tcp@127.0.0.1" </dev/null >>"$PH_DIR/noopsametcp.log" 2>&1 &
 	ph_record noopsametcp $!
 	wait_sock "inet:$noop_same_tcp@127.0.0.1" "$!" || ph_die "noop-milter -s (TCP) did not come up"
+	"$BIN/noop-milter" -s -b -p "unix:$PH_DIR/noopb.sock" </dev/null >>"$PH_DIR/noopb.log" 2>&1 &
+	ph_record noopb $!
+	wait_sock "unix:$PH_DIR/noopb.sock" "$!" || ph_die "noop-milter -s -b did not come up"
 	"$BIN/noop-milter" -s -H -D -p "inet:$noop_reply_tcp@127.0.0.1" </dev/null >>"$PH_DIR/noopreplytcp.log" 2>&1 &
 	ph_record noopreplytcp $!
 	wait_sock "inet:$noop_reply_tcp@127.0.0.1" "$!" || ph_die "noop-milter -s -H (TCP) did not come up"
@@ -283,12 +290,21 @@ part_e2e() {
 		smtp-source -4 -A -s 2 -m 10 -f sender@example.net -t staff@staff.example "127.0.0.1:$smtp_p" >/dev/null 2>&1
 	done
 	ph_wait_idle pf 60
+	local same_unix same_tcp
 	for round in $(seq 1 "$rounds"); do
+		same_unix='' same_tcp=''
 		for label in $configs; do
 			e2e_set "$label"
 			v=$(e2e_run "$label" "$smtp_p")
 			echo "${v% *}" >>"$WORK/e2e-$label"
 			echo "${v#* }" >>"$WORK/e2e-d-$label"
+			# restrict-milter against the same-steps no-op of this round (the ceiling)
+			case $label in
+			noop-same-unix) same_unix=${v% *} ;;
+			noop-same-tcp) same_tcp=${v% *} ;;
+			restrict-unix) [ -n "$same_unix" ] && { ratio "${v% *}" "$same_unix"; echo; } >>"$WORK/e2e-pair-$label" ;;
+			restrict-tcp) [ -n "$same_tcp" ] && { ratio "${v% *}" "$same_tcp"; echo; } >>"$WORK/e2e-pair-$label" ;;
+			esac
 			say "e2e round $round $label: ${v% *} msg/s accepted, ${v#* } msg/s delivered"
 		done
 	done
@@ -298,13 +314,16 @@ part_e2e() {
 	result "END TO END (smtp-source 20 sessions, one message per session, $messages messages, 1 in 20 restricted, 1 and $rcpts recipients; median of $rounds rounds)"
 	local dbase d
 	dbase=$(median <"$WORK/e2e-d-none" 2>/dev/null)
-	printf '%-16s %10s %7s %12s %7s   %s\n' configuration accepted/s ratio delivered/s ratio \
-		"rounds (accepted/s)" | tee -a "$RESULTS"
+	# "by round": restrict-milter / the same-steps no-op run just before it, median of the rounds
+	printf '%-22s %10s %7s %12s %7s %9s   %s\n' configuration accepted/s ratio delivered/s ratio \
+		"by round" "rounds (accepted/s)" | tee -a "$RESULTS"
 	for label in $configs; do
+		local paired=-
 		v=$(median <"$WORK/e2e-$label")
 		d=$(median <"$WORK/e2e-d-$label")
-		printf '%-16s %10s %7s %12s %7s   %s\n' "$label" "$v" "$(ratio "$v" "$base")" \
-			"$d" "$(ratio "$d" "$dbase")" "$(tr '\n' ' ' <"$WORK/e2e-$label")" | tee -a "$RESULTS"
+		[ -s "$WORK/e2e-pair-$label" ] && paired=$(median <"$WORK/e2e-pair-$label")
+		printf '%-22s %10s %7s %12s %7s %9s   %s\n' "$label" "$v" "$(ratio "$v" "$base")" \
+			"$d" "$(ratio "$d" "$dbase")" "$paired" "$(tr '\n' ' ' <"$WORK/e2e-$label")" | tee -a "$RESULTS"
 	done
 	if [ -s "$WORK/e2e-restrict-unix" ] && [ -s "$WORK/e2e-noop-unix" ]; then
 		result "restrict-milter / naive no-op (unix): $(ratio "$(median <"$WORK/e2e-restrict-unix")" "$(median <"$WORK/e2e-noop-unix")")"
@@ -312,7 +331,7 @@ part_e2e() {
 	grep -h 'warning\|error' "$PF_LOG" | grep -v 'hostname .* does not resolve' | tail -n 5 >>"$RAW"
 	cp "$PF_LOG" "$WORK/out/e2e-maillog" 2>/dev/null
 	cp "$PH_DIR/rm/milter.log" "$WORK/out/e2e-milter.log" 2>/dev/null
-	for name in sink noop nooptcp noopsame noopsametcp noopreplytcp rm rmtcp; do ph_kill "$name" 100; done
+	for name in sink noopb noop nooptcp noopsame noopsametcp noopreplytcp rm rmtcp; do ph_kill "$name" 100; done
 	ph_postfix_stop pf
 }
 e2e_set() {
@@ -322,6 +341,7 @@ e2e_set() {
 	noop-tcp) e2e_milter "inet:127.0.0.1:$noop_tcp" ;;
 	noop-same-unix) e2e_milter "unix:$PH_DIR/noopsame.sock" ;;
 	noop-same-tcp) e2e_milter "inet:127.0.0.1:$noop_same_tcp" ;;
+	noop-same-nrbody-unix) e2e_milter "unix:$PH_DIR/noopb.sock" ;;
 	noop-same-reply-tcp) e2e_milter "inet:127.0.0.1:$noop_reply_tcp" ;;
 	restrict-unix) e2e_milter "unix:$PH_DIR/rm/milter.sock" ;;
 	restrict-tcp) e2e_milter "inet:127.0.0.1:$rm_tcp" ;;
