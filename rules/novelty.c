@@ -59,20 +59,39 @@ static int is_apostrophe(gunichar c)
 	return c == '\'' || c == 0x2019 || c == 0x02BC;
 }
 
+/*
+ * char_class - the character at p (0 at the end; >= 0x110000 for an
+ * invalid byte) and whether it is a letter or digit, lower-cased if so.
+ * ASCII is decided here: GLib's tables give the same answers for it (only
+ * A-Z, a-z and 0-9 are letters or digits below 0x80) at a fraction of the
+ * cost, and most text is ASCII.
+ */
+static gunichar char_class(const char *p, int *alnum)
+{
+	unsigned char b = (unsigned char)*p;
+	gunichar c;
+
+	if (b < 0x80) {
+		*alnum = (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z');
+		return b >= 'A' && b <= 'Z' ? (gunichar)(b - 'A' + 'a') : b;
+	}
+	c = g_utf8_get_char_validated(p, -1);
+	*alnum = c < 0x110000 && g_unichar_isalnum(c);
+	return *alnum ? g_unichar_tolower(c) : c;
+}
+
 /* words - hash each word of text into a growing array (at most NOVELTY_MAX_WORDS) */
 static size_t words(const char *text, uint64_t **out)
 {
 	size_t n = 0, cap = 64;
 	uint64_t h = 0;
-	int in = 0;
+	int in = 0, alnum;
 	const char *p = text;
 	uint64_t *v = xmalloc(cap * sizeof(*v));
 
 	for (;;) {
-		gunichar c = *p ? g_utf8_get_char_validated(p, -1) : 0;
-		int alnum = c != 0 && c < 0x110000 && g_unichar_isalnum(c);
+		gunichar c = char_class(p, &alnum);
 		if (alnum) {
-			c = g_unichar_tolower(c);
 			if (!in)
 				h = 0xcbf29ce484222325ULL;
 			h = (h ^ c) * 0x100000001b3ULL;
@@ -90,7 +109,7 @@ static size_t words(const char *text, uint64_t **out)
 		if (*p == '\0')
 			break;
 		/* an invalid byte is skipped alone, and separates words */
-		p = c < 0x110000 ? g_utf8_next_char(p) : p + 1;
+		p = c < 0x80 || c >= 0x110000 ? p + 1 : g_utf8_next_char(p);
 	}
 	*out = v;
 	return n;

@@ -388,6 +388,33 @@ START_TEST(test_novelty_words_ignore_case_punctuation_and_apostrophes)
 }
 END_TEST
 
+/*
+ * Fingerprints are stored (the fingerprints table) and compared with those of
+ * later messages, so the same text must give the same shingles from one
+ * version to the next. This value was written by the word splitter before
+ * its ASCII fast path (2026-12-07): letters and digits of several scripts,
+ * ß, a curly and a straight apostrophe, invalid bytes, a cut sequence.
+ */
+START_TEST(test_novelty_fingerprint_is_stable)
+{
+	const char *text = "Dear Sir, the Council\xe2\x80\x99s OFFICER refused my request (ref 12345) again! "
+		"\xc3\x9c" "ber-Stra\xc3\x9f" "e 7, \xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1 and "
+		"\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0; bad \xff\xfe bytes, x\xc3 end; "
+		"O'Brien's 2nd letter \xe2\x80\x94 I want an answer now please";
+	const char *want = "n1.27.6tvqgenn_M8YxeW09uG-4cABzePW7sWIwLoXzJzij5qO0NIZlsu3wsO5oYMG9Yizt7SQweAIuPjtz6zimdEa"
+		"s4fvmIulhMkDj_m49qr5oQLo3by7h6W-nQfb2ZqeqZ2gvQqv3aqcqcmOnQamjaG77ra8-wiU6Zm6l-fyxAn387DJvrrkkAGI"
+		"7_Otzo_U_RC9q4it3uiezg7DrerE8Mr1jwHsyNj0lffj7A3N2NCygo6EDeGy8t-L1P6NAcav_LmNiLCAAuru44PUz6X_BOa"
+		"3qLXryKCdA5aFnqeS8J61A72z1IrB5dyVApi5lrLP9uuqGA";
+	struct novelty_fp *fp = novelty_fingerprint(text, NULL);
+	char *got = novelty_fp_serialise(fp);
+
+	ck_assert_uint_eq(novelty_fp_words(fp), 30);
+	ck_assert_str_eq(got, want);
+	free(got);
+	novelty_fp_free(fp);
+}
+END_TEST
+
 START_TEST(test_novelty_serialise_round_trip)
 {
 	struct novelty_history *h = novelty_history_new(0, 0), *h2 = novelty_history_new(0, 0);
@@ -539,6 +566,7 @@ int main(void)
 	tcase_add_test(tc, test_novelty_similar_among_many_and_new_fact_then_repeat);
 	tcase_add_test(tc, test_novelty_no_history_and_empty_text);
 	tcase_add_test(tc, test_novelty_words_ignore_case_punctuation_and_apostrophes);
+	tcase_add_test(tc, test_novelty_fingerprint_is_stable);
 	tcase_add_test(tc, test_novelty_serialise_round_trip);
 	tcase_add_test(tc, test_novelty_parse_refuses_damage);
 	tcase_add_test(tc, test_novelty_history_bounds);
