@@ -108,8 +108,11 @@ static size_t words(const char *text, uint64_t **out)
 		}
 		if (*p == '\0')
 			break;
-		/* an invalid byte is skipped alone, and separates words */
-		p = c < 0x80 || c >= 0x110000 ? p + 1 : g_utf8_next_char(p);
+		/*
+		 * an invalid byte is skipped alone, and separates words; the
+		 * length is the byte's, not c's (the Kelvin sign lower-cases to 'k')
+		 */
+		p = (unsigned char)*p < 0x80 || c >= 0x110000 ? p + 1 : g_utf8_next_char(p);
 	}
 	*out = v;
 	return n;
