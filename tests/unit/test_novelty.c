@@ -398,16 +398,18 @@ END_TEST
  */
 START_TEST(test_novelty_fingerprint_is_stable)
 {
-	const char *text = "Dear Sir, the Council\xe2\x80\x99s OFFICER refused my request (ref 12345) again! "
+	const char *text = "Dear Sir, the Council\xe2\x80\x99s OFFICER refused my request "
+		"(ref 12345) again! "
 		"\xc3\x9c" "ber-Stra\xc3\x9f" "e 7, \xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1 and "
 		"\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0; bad \xff\xfe bytes, x\xc3 end; "
 		"O'Brien's 2nd letter \xe2\x80\x94 I want an answer now please, "
 		"\xe2\x84\xaa" "elvin \xc4\xb0" "stanbul STRA\xe1\xba\x9e" "E \xe2\x84\xab" "ngstr\xc3\xb6m";
-	const char *want = "n1.31.6tvqgenn_M8YxeW09uG-4cAB7f7x2vnNrdgP4OTkk8y6kuIHzJzij5qO0NIZlsu3wsO5oYMG9Yizt7SQweAIuP"
-		"jtz6zimdEappbLvqyc-WmN8aPa3oiL3wKP-bj2qvmhAujdvLuHpb6dB9vZmp6pnaC9Cq_dqpypyY6dBqaNobvutrz7CJ"
-		"TpmbqX5_LECffzsMm-uuSQAaikuOS39MGfDODKu8mWm5LeBL2riK3e6J7ODsOt6sTwyvWPAfbJ7vP6u--oA_b-6YCbu_"
-		"TDCs3Y0LKCjoQN4bLy34vU_o0Bxq_8uY2IsIAC6u7jg9TPpf8E5reotevIoJ0DloWep5LwnrUDvbPUisHl3JUCmLmWss"
-		"_266oY";
+	const char *want =
+		"n1.31.6tvqgenn_M8YxeW09uG-4cAB7f7x2vnNrdgP4OTkk8y6kuIHzJzij5qO0NIZlsu3wsO5oY"
+		"MG9Yizt7SQweAIuPjtz6zimdEappbLvqyc-WmN8aPa3oiL3wKP-bj2qvmhAujdvLuHpb6dB9vZmp"
+		"6pnaC9Cq_dqpypyY6dBqaNobvutrz7CJTpmbqX5_LECffzsMm-uuSQAaikuOS39MGfDODKu8mWm5"
+		"LeBL2riK3e6J7ODsOt6sTwyvWPAfbJ7vP6u--oA_b-6YCbu_TDCs3Y0LKCjoQN4bLy34vU_o0Bxq"
+		"_8uY2IsIAC6u7jg9TPpf8E5reotevIoJ0DloWep5LwnrUDvbPUisHl3JUCmLmWss_266oY";
 	struct novelty_fp *fp = novelty_fingerprint(text, NULL);
 	char *got = novelty_fp_serialise(fp);
 
