@@ -1,7 +1,7 @@
 /*
  * noop-milter.c - the naive no-op milter the benchmark compares against.
  *
- * noop-milter -p SOCKET [-s [-H | -b]] [-D]
+ * noop-milter -p SOCKET [-s [-H | -b | -e]] [-D]
  * Registers every libmilter callback, answers "continue" everywhere and
  * adds one header at end of message. By default it negotiates nothing
  * (libmilter asks the MTA for every step, each answered): that is the
@@ -10,7 +10,9 @@
  * its cb_negotiate), so a protocol-level comparison measures the work
  * done, not the round trips (-H then leaves the SMFIP_NR_* flags out, to
  * measure what no-reply steps cost over TCP; -b adds SMFIP_NR_BODY, to
- * measure what restrict-milter's one answered body chunk costs). -D sets
+ * measure what restrict-milter's one answered body chunk costs; -e asks
+ * for no step but end of message, the floor for any milter that acts on
+ * messages). -D sets
  * TCP_NODELAY on a TCP listener as restrict-milter does (milter/listen.c).
  * A unix socket is made 0666.
  */
@@ -33,7 +35,7 @@ struct noop_conn {
 	int nr_conn, nr_hdr, nr_helo, nr_mail, nr_rcpt, nr_data, nr_eoh, nr_body, nr_unkn;
 };
 
-static int same_steps, reply_headers, over_tcp, no_body_reply;
+static int same_steps, reply_headers, over_tcp, no_body_reply, eom_only;
 
 #define NOOP_CONN(ctx) ((struct noop_conn *)smfi_getpriv(ctx))
 
@@ -68,6 +70,9 @@ static sfsistat noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 					 | SMFIP_NR_BODY | SMFIP_NR_UNKN);
 	if (no_body_reply)	/* -b: the body step unanswered as well */
 		*pf1 |= SMFIP_NR_BODY & f1;
+	if (eom_only)	/* -e: no step but end of message, the least a milter that acts can ask */
+		*pf1 = (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL | SMFIP_NORCPT | SMFIP_NOBODY
+			| SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC) & f1;
 	*pf2 = *pf3 = 0;
 	c->nr_conn = (*pf1 & SMFIP_NR_CONN) != 0;
 	c->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
@@ -217,10 +222,11 @@ static void set_nodelay(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: noop-milter -p SOCKET [-s [-H | -b]] [-D]\n"
+	fprintf(stderr, "usage: noop-milter -p SOCKET [-s [-H | -b | -e]] [-D]\n"
 		"  -s  negotiate restrict-milter's actions and steps (default: everything)\n"
 		"  -H  with -s, answer every step (no SMFIP_NR_*): an experiment\n"
 		"  -b  with -s, leave the body unanswered too (SMFIP_NR_BODY): an experiment\n"
+		"  -e  with -s, no step but end of message: an experiment\n"
 		"  -D  TCP_NODELAY on a TCP listener, as restrict-milter sets it\n");
 	exit(2);
 }
@@ -248,13 +254,14 @@ int main(int argc, char **argv)
 	const char *sock = NULL;
 	int ch, nodelay = 0;
 
-	while ((ch = getopt(argc, argv, "p:sDHb")) != -1) {
+	while ((ch = getopt(argc, argv, "p:sDHbe")) != -1) {
 		switch (ch) {
 		case 'p': sock = optarg; break;
 		case 's': same_steps = 1; break;
 		case 'D': nodelay = 1; break;
 		case 'H': reply_headers = 1; break;
 		case 'b': no_body_reply = 1; break;
+		case 'e': eom_only = 1; break;
 		default: usage();
 		}
 	}

@@ -32,7 +32,8 @@
 # negotiating restrict-milter's steps: the ceiling for a milter with its
 # round trips), noop-same-reply-tcp (the same steps but every one answered:
 # no SMFIP_NR_*), noop-same-nrbody-unix (the same steps, the body chunk
-# unanswered too), restrict-unix, restrict-tcp (default "none noop-unix
+# unanswered too), noop-eom-only-unix (no step but end of message: the
+# floor for any milter that acts on messages), restrict-unix, restrict-tcp (default "none noop-unix
 # noop-same-unix restrict-unix noop-tcp noop-same-tcp restrict-tcp"). The e2e
 # table's "by round" is restrict-milter's median ratio to the same-steps
 # no-op run just before it in each round. Needs root, postfix (smtp-source,
@@ -275,6 +276,9 @@ part_e2e() {
 	"$BIN/noop-milter" -s -b -p "unix:$PH_DIR/noopb.sock" </dev/null >>"$PH_DIR/noopb.log" 2>&1 &
 	ph_record noopb $!
 	wait_sock "unix:$PH_DIR/noopb.sock" "$!" || ph_die "noop-milter -s -b did not come up"
+	"$BIN/noop-milter" -s -e -p "unix:$PH_DIR/noope.sock" </dev/null >>"$PH_DIR/noope.log" 2>&1 &
+	ph_record noope $!
+	wait_sock "unix:$PH_DIR/noope.sock" "$!" || ph_die "noop-milter -s -e did not come up"
 	"$BIN/noop-milter" -s -H -D -p "inet:$noop_reply_tcp@127.0.0.1" </dev/null >>"$PH_DIR/noopreplytcp.log" 2>&1 &
 	ph_record noopreplytcp $!
 	wait_sock "inet:$noop_reply_tcp@127.0.0.1" "$!" || ph_die "noop-milter -s -H (TCP) did not come up"
@@ -331,7 +335,7 @@ part_e2e() {
 	grep -h 'warning\|error' "$PF_LOG" | grep -v 'hostname .* does not resolve' | tail -n 5 >>"$RAW"
 	cp "$PF_LOG" "$WORK/out/e2e-maillog" 2>/dev/null
 	cp "$PH_DIR/rm/milter.log" "$WORK/out/e2e-milter.log" 2>/dev/null
-	for name in sink noopb noop nooptcp noopsame noopsametcp noopreplytcp rm rmtcp; do ph_kill "$name" 100; done
+	for name in sink noope noopb noop nooptcp noopsame noopsametcp noopreplytcp rm rmtcp; do ph_kill "$name" 100; done
 	ph_postfix_stop pf
 }
 e2e_set() {
@@ -342,6 +346,7 @@ e2e_set() {
 	noop-same-unix) e2e_milter "unix:$PH_DIR/noopsame.sock" ;;
 	noop-same-tcp) e2e_milter "inet:127.0.0.1:$noop_same_tcp" ;;
 	noop-same-nrbody-unix) e2e_milter "unix:$PH_DIR/noopb.sock" ;;
+	noop-eom-only-unix) e2e_milter "unix:$PH_DIR/noope.sock" ;;
 	noop-same-reply-tcp) e2e_milter "inet:127.0.0.1:$noop_reply_tcp" ;;
 	restrict-unix) e2e_milter "unix:$PH_DIR/rm/milter.sock" ;;
 	restrict-tcp) e2e_milter "inet:127.0.0.1:$rm_tcp" ;;
