@@ -62,9 +62,9 @@ static int is_apostrophe(gunichar c)
 /*
  * char_class - the character at p (0 at the end; >= 0x110000 for an
  * invalid byte) and whether it is a letter or digit, lower-cased if so.
- * ASCII is decided here: GLib's tables give the same answers for it (only
- * A-Z, a-z and 0-9 are letters or digits below 0x80) at a fraction of the
- * cost, and most text is ASCII.
+ * ASCII goes through GLib's ASCII table, which gives the Unicode tables'
+ * answers for it (below 0x80 only A-Z, a-z and 0-9 are letters or digits)
+ * without decoding; most text is ASCII.
  */
 static gunichar char_class(const char *p, int *alnum)
 {
@@ -72,8 +72,8 @@ static gunichar char_class(const char *p, int *alnum)
 	gunichar c;
 
 	if (b < 0x80) {
-		*alnum = (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z');
-		return b >= 'A' && b <= 'Z' ? (gunichar)(b - 'A' + 'a') : b;
+		*alnum = g_ascii_isalnum(b);
+		return (gunichar)(unsigned char)g_ascii_tolower((gchar)b);
 	}
 	c = g_utf8_get_char_validated(p, -1);
 	*alnum = c < 0x110000 && g_unichar_isalnum(c);
