@@ -186,6 +186,13 @@ ph_milter_report() {
 		"$PH_DIR/$1/milter.log" 2>/dev/null | head -n 60
 }
 
+# main.cf lines for a Postfix that retries a deferred delivery within
+# seconds: a delivery deferred under load would otherwise wait the default
+# 300 s, past a test's wait, and look lost (one LINE of ph_postfix_new)
+PH_QUICK_RETRY='minimal_backoff_time = 1s
+maximal_backoff_time = 2s
+queue_run_delay = 1s'
+
 # ph_postfix_new NAME PORT NEXTHOP MILTER [LINE...] - a config under $PH_DIR/NAME:
 # smtpd on 127.0.0.1:PORT, everything relayed to NEXTHOP (host:port),
 # smtpd_milters = MILTER (may be empty), extra main.cf lines appended

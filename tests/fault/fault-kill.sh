@@ -38,16 +38,13 @@ ph_milter_conf rm "StaffDomains staff.example" "FilingMailbox records@staff.exam
 rid=$(ph_ctl rm add restricted@example.org --action file --reason "e2e test" \
 	--authorised-by "Dana Head" 2>&1 | head -n 1)
 ph_milter_start rm
-# mx retries soon too: a delivery to the sink deferred on a loaded machine
-# would otherwise wait Postfix's default 300 s, past this test's wait
-ph_postfix_new mx "$mxport" "127.0.0.1:$sinkport" "unix:$PH_DIR/rm/milter.sock" \
-	"minimal_backoff_time = 1s" "maximal_backoff_time = 2s" "queue_run_delay = 1s"
+# both Postfixes retry within seconds (PH_QUICK_RETRY)
+ph_postfix_new mx "$mxport" "127.0.0.1:$sinkport" "unix:$PH_DIR/rm/milter.sock" "$PH_QUICK_RETRY"
 # Postfix's smtpd keeps answering 451 for the rest of a session whose milter
 # failed; a cached edge connection would carry that on for ~15 s after the
 # restart (until smtpd's error limit ends the session), so no caching here
 ph_postfix_new edge "$edgeport" "127.0.0.1:$mxport" "" \
-	"minimal_backoff_time = 1s" "maximal_backoff_time = 2s" "queue_run_delay = 1s" \
-	"smtp_connection_cache_on_demand = no"
+	"$PH_QUICK_RETRY" "smtp_connection_cache_on_demand = no"
 ph_postfix_start mx
 ph_postfix_start edge
 
