@@ -188,9 +188,14 @@ ph_milter_report() {
 
 # main.cf lines for a Postfix that retries a deferred delivery within
 # seconds: a delivery deferred under load would otherwise wait the default
-# 300 s, past a test's wait, and look lost (one LINE of ph_postfix_new)
-PH_QUICK_RETRY='minimal_backoff_time = 1s
-maximal_backoff_time = 2s
+# 300 s, past a test's wait, and look lost (one LINE of ph_postfix_new).
+# Not 1 s: qmgr may rescan a deferred file while the smtp process that
+# reported it still holds its lock; it then logs "skipped, still being
+# delivered" and leaves the file in the active queue until qmgr restarts
+# (seen twice in ~25 runs of e2e-restart.sh with 1 s). 3 s leaves that
+# process time to close the file.
+PH_QUICK_RETRY='minimal_backoff_time = 3s
+maximal_backoff_time = 6s
 queue_run_delay = 1s'
 
 # ph_postfix_new NAME PORT NEXTHOP MILTER [LINE...] - a config under $PH_DIR/NAME:
